@@ -1,0 +1,173 @@
+"""The base classes every model derives from: pydantic v2 plus the generated-client helpers."""
+
+from __future__ import annotations
+
+import json
+import pprint
+from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from typing_extensions import Self
+
+from py_logto.exceptions import ApiTypeError, ApiValueError
+
+_M = TypeVar("_M", bound="LogtoModel")
+
+_REDACTED = "<redacted>"
+
+
+class _Redacted:
+    """Shown in place of a secret in ``repr`` and ``to_str``."""
+
+    def __repr__(self) -> str:
+        return _REDACTED
+
+
+_REDACTED_VALUE = _Redacted()
+
+
+def _field_label(model: Type[BaseModel], loc: Tuple[Union[str, int], ...]) -> str:
+    """Render an error location with the Python attribute name of each model field."""
+    parts: List[str] = []
+    current: Optional[Type[BaseModel]] = model
+    for item in loc:
+        if current is not None and isinstance(item, str):
+            name = _python_name(current, item)
+            if name is not None:
+                parts.append(name)
+                annotation = current.model_fields[name].annotation
+                current = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+                continue
+        parts.append(str(item))
+        current = None
+    return ".".join(parts)
+
+
+def _python_name(model: Type[BaseModel], key: str) -> Optional[str]:
+    if key in model.model_fields:
+        return key
+    for name, info in model.model_fields.items():
+        if info.alias == key:
+            return name
+    return None
+
+
+def _to_api_error(model: Type[BaseModel], err: ValidationError) -> ApiValueError:
+    """Turn pydantic's error into ours: every failing field named, no input values shown."""
+    errors = []
+    lines = []
+    for item in err.errors(include_url=False, include_input=False, include_context=False):
+        loc = tuple(item["loc"])
+        label = _field_label(model, loc) or "(body)"
+        errors.append({"loc": loc, "field": label, "msg": item["msg"], "type": item["type"]})
+        lines.append(f"{label}: {item['msg']}")
+    count = len(lines)
+    summary = f"{count} invalid field{'s' if count != 1 else ''} in {model.__name__}: " + "; ".join(lines)
+    first = errors[0]["loc"] if errors else None
+    exc = ApiValueError(summary, errors=errors)
+    exc.path_to_item = first
+    return exc
+
+
+class LogtoModel(BaseModel):
+    """Common behaviour: snake_case attributes with camelCase wire aliases, constructible
+    by either name, validated on construction and assignment, secrets kept out of
+    ``repr``/``str``, and the ``to_dict``/``from_dict``/``to_json``/``from_json``/``to_str``
+    helpers of generated clients.
+
+    Invalid values raise :class:`~py_logto.exceptions.ApiValueError` (a ``ValueError``)
+    naming every failing field; the values themselves never appear in the message.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        validate_assignment=True,
+        hide_input_in_errors=True,
+        defer_build=True,
+        protected_namespaces=(),
+    )
+
+    #: Attribute names whose values are secrets (passwords, codes): never shown.
+    _secret_fields: ClassVar[FrozenSet[str]] = frozenset()
+
+    def __init__(self, /, *args: Any, **data: Any) -> None:
+        if args:
+            raise ApiTypeError(f"{type(self).__name__}() takes keyword arguments only")
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise _to_api_error(type(self), err) from err
+
+    # Tell pydantic this __init__ only wraps errors: nested models are then validated
+    # in pydantic-core directly instead of through a Python-level __init__ call.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as err:
+            raise _to_api_error(type(self), err) from err
+
+    def __repr_args__(self) -> Iterator[Tuple[Optional[str], Any]]:
+        for name, value in super().__repr_args__():
+            if name in self._secret_fields and value is not None:
+                yield name, _REDACTED_VALUE
+            else:
+                yield name, value
+
+    # -- generated-client conveniences -----------------------------------------------
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON-ready dict sent on the wire: camelCase keys, unset optional fields left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def to_json(self) -> str:
+        """The JSON text sent on the wire."""
+        return self.model_dump_json(by_alias=True, exclude_none=True)
+
+    def to_str(self) -> str:
+        """A readable, multi-line rendering with secrets replaced by ``<redacted>``."""
+        shown = self.to_dict()
+        for name in self._secret_fields:
+            alias = type(self).model_fields[name].alias or name
+            if alias in shown:
+                shown[alias] = _REDACTED
+        return pprint.pformat(shown)
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Build the model from a dict with wire (camelCase) or attribute (snake_case) keys."""
+        if isinstance(obj, cls):
+            return obj
+        if not isinstance(obj, Mapping):
+            raise ApiTypeError(f"{cls.__name__}.from_dict() needs a mapping, not {type(obj).__name__}")
+        try:
+            return cls.model_validate(obj)
+        except ValidationError as err:
+            raise _to_api_error(cls, err) from err
+
+    @classmethod
+    def from_json(cls, json_str: Union[str, bytes]) -> Self:
+        """Build the model from JSON text."""
+        try:
+            return cls.model_validate_json(json_str)
+        except ValidationError as err:
+            raise _to_api_error(cls, err) from err
+
+
+class RequestModel(LogtoModel):
+    """A request body: unknown keyword arguments are refused, so a typo cannot go unnoticed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResponseModel(LogtoModel):
+    """A response body: unknown fields are kept (they come back out of ``to_dict``), so a
+    newer Logto never breaks an older client."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def dumps_compact(value: Any) -> str:
+    """JSON text without spaces (used for the request body of a plain dict)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

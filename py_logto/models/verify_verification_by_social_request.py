@@ -1,0 +1,32 @@
+"""Request body of ``verify_verification_by_social``."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Dict, FrozenSet
+
+from pydantic import Field
+
+from py_logto.models._base import RequestModel
+
+__all__ = ["VerifyVerificationBySocialRequest"]
+
+
+class VerifyVerificationBySocialRequest(RequestModel):
+    """Finish a social verification with what the identity provider sent back.
+
+    Attributes:
+        connector_data: the query parameters of the callback as a dict (typically
+            ``code``, ``state`` and ``redirectUri``). Never shown in ``repr``: it holds
+            the provider's authorization code.
+        verification_record_id: the id returned by ``create_verification_by_social``.
+    """
+
+    connector_data: Dict[str, Any] = Field(
+        alias="connectorData",
+        description="A json object constructed from the url query params returned by the social platform.",
+    )
+    verification_record_id: str = Field(
+        alias="verificationRecordId", description="The ID of the SocialVerification record."
+    )
+
+    _secret_fields: ClassVar[FrozenSet[str]] = frozenset({"connector_data"})

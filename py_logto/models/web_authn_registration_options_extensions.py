@@ -1,0 +1,23 @@
+"""Extensions requested for a WebAuthn registration."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import Field
+
+from py_logto.models._base import ResponseModel
+
+__all__ = ["WebAuthnRegistrationOptionsExtensions"]
+
+
+class WebAuthnRegistrationOptionsExtensions(ResponseModel):
+    """Attributes:
+    appid: the ``appid`` extension input.
+    cred_props: request the credential-properties extension (``credProps``).
+    hmac_create_secret: request the ``hmacCreateSecret`` extension.
+    """
+
+    appid: Optional[str] = Field(default=None, alias="appid")
+    cred_props: Optional[bool] = Field(default=None, alias="credProps")
+    hmac_create_secret: Optional[bool] = Field(default=None, alias="hmacCreateSecret")
