@@ -167,7 +167,10 @@ def _translate(err: HTTPError, method: str, url: str) -> ApiConnectionError:
     if isinstance(err, MaxRetryError) and err.reason is not None:
         cause = err.reason
     where = f"{method} {url}"
-    if isinstance(cause, (ConnectTimeoutError,)):
+    if isinstance(cause, NewConnectionError):
+        # Checked before ConnectTimeoutError, which urllib3 makes its base class.
+        return ApiConnectionError(f"{where}: could not connect: {_describe(cause)}", method=method, url=url)
+    if isinstance(cause, ConnectTimeoutError):
         return ApiTimeoutError(f"{where}: timed out connecting", method=method, url=url)
     if isinstance(cause, (ReadTimeoutError, Urllib3TimeoutError)):
         return ApiTimeoutError(f"{where}: timed out waiting for the response", method=method, url=url)
@@ -175,8 +178,6 @@ def _translate(err: HTTPError, method: str, url: str) -> ApiConnectionError:
         return ApiConnectionError(f"{where}: TLS error: {cause}", method=method, url=url)
     if isinstance(cause, ProxyError):
         return ApiConnectionError(f"{where}: proxy error: {_describe(cause)}", method=method, url=url)
-    if isinstance(cause, NewConnectionError):
-        return ApiConnectionError(f"{where}: could not connect: {_describe(cause)}", method=method, url=url)
     if isinstance(cause, ProtocolError):
         return ApiConnectionError(f"{where}: connection broken: {_describe(cause)}", method=method, url=url)
     return ApiConnectionError(f"{where}: {_describe(cause)}", method=method, url=url)
