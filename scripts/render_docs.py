@@ -103,7 +103,7 @@ def snake(name: str) -> str:
 
 def spec_operation(operation_id: str) -> Tuple[str, Dict[str, Any]]:
     for path, item in SPEC["paths"].items():
-        for method, op in item.items():
+        for _method, op in item.items():
             if op.get("operationId") == operation_id:
                 return path, op
     raise KeyError(operation_id)
@@ -114,7 +114,7 @@ def cell(text: str) -> str:
 
 
 def render_operation(op: Operation[Any]) -> str:
-    path, spec_op = spec_operation(op.operation_id)
+    _path, spec_op = spec_operation(op.operation_id)
     name = snake(op.operation_id)
     response = op.response_type.__name__
     request = op.request_type.__name__ if op.request_type is not None else None
@@ -126,7 +126,16 @@ def render_operation(op: Operation[Any]) -> str:
     imports.sort()
     signature = f"{response} {name}({op.body_param or ''})"
     lines = [f"# **{name}**", f"> {signature}", "", spec_op["summary"], "", spec_op.get("description", ""), ""]
-    lines += ["### Example", "", "* OAuth Authentication (OAuth2):", "", "```python", "import os", "from pprint import pprint", ""]
+    lines += [
+        "### Example",
+        "",
+        "* OAuth Authentication (OAuth2):",
+        "",
+        "```python",
+        "import os",
+        "from pprint import pprint",
+        "",
+    ]
     lines += ["import py_logto", *imports, "from py_logto.rest import ApiException", ""]
     lines += [
         "# Defining the host is optional and defaults to http://localhost",
@@ -200,7 +209,11 @@ def render_operation(op: Operation[Any]) -> str:
         "|-------------|-------------|------------------|",
     ]
     for status, resp in spec_op["responses"].items():
-        exc = "" if status.startswith("2") else f" Raises `{py_logto.exceptions._exception_class_for_status(int(status)).__name__}`."
+        exc = (
+            ""
+            if status.startswith("2")
+            else f" Raises `{py_logto.exceptions._exception_class_for_status(int(status)).__name__}`."
+        )
         description = cell(resp["description"])
         if exc and not description.endswith("."):
             description += "."
@@ -348,7 +361,12 @@ def render_model(cls: type) -> str:
             "",
         ]
         return "\n".join(lines)
-    lines += ["## Properties", "", "Name | Type | Description | Notes", "------------ | ------------- | ------------- | -------------"]
+    lines += [
+        "## Properties",
+        "",
+        "Name | Type | Description | Notes",
+        "------------ | ------------- | ------------- | -------------",
+    ]
     for field_name, info in cls.model_fields.items():
         notes = []
         if info.is_required():

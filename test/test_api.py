@@ -37,7 +37,11 @@ WEBAUTHN_OPTIONS = {
         "pubKeyCredParams": [{"type": "public-key", "alg": -7}, {"type": "public-key", "alg": -257}],
         "timeout": 60000,
         "excludeCredentials": [],
-        "authenticatorSelection": {"requireResidentKey": True, "residentKey": "required", "userVerification": "required"},
+        "authenticatorSelection": {
+            "requireResidentKey": True,
+            "residentKey": "required",
+            "userVerification": "required",
+        },
         "attestation": "none",
         "extensions": {"credProps": True},
     },

@@ -11,7 +11,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from test._server import RecordingServer, Recorded, Reply
+from test._server import Recorded, RecordingServer, Reply
 from test.test_api import CASES
 
 ROOT = Path(__file__).resolve().parent.parent
