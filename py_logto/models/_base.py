@@ -7,6 +7,7 @@ import pprint
 from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
 from typing_extensions import Self
 
 from py_logto.exceptions import ApiTypeError, ApiValueError
@@ -24,6 +25,16 @@ class _Redacted:
 
 
 _REDACTED_VALUE = _Redacted()
+
+
+#: Wire names that are not the plain camelCase of the attribute name.
+_IRREGULAR_WIRE_NAMES = {"client_data_json": "clientDataJSON"}
+
+
+def wire_name(attribute: str) -> str:
+    """The JSON name of an attribute: its camelCase (``verification_record_id`` ->
+    ``verificationRecordId``), except where Logto spells it otherwise."""
+    return _IRREGULAR_WIRE_NAMES.get(attribute) or to_camel(attribute)
 
 
 def _field_label(model: Type[BaseModel], loc: Tuple[Union[str, int], ...]) -> str:
@@ -79,7 +90,10 @@ class LogtoModel(BaseModel):
     naming every failing field; the values themselves never appear in the message.
     """
 
+    # Aliases come from a generator rather than Field(alias=...), so that type checkers
+    # see the snake_case attribute names as the constructor's keyword arguments.
     model_config = ConfigDict(
+        alias_generator=wire_name,
         populate_by_name=True,
         validate_assignment=True,
         hide_input_in_errors=True,

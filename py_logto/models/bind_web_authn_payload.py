@@ -30,11 +30,9 @@ class BindWebAuthnPayload(RequestModel):
 
     model_config = ConfigDict(extra="allow")
 
-    type: Literal["WebAuthn"] = Field(default="WebAuthn", alias="type")
-    id: str = Field(alias="id")
-    raw_id: str = Field(alias="rawId")
-    response: BindWebAuthnPayloadResponse = Field(alias="response")
-    authenticator_attachment: Optional[Literal["cross-platform", "platform"]] = Field(
-        default=None, alias="authenticatorAttachment"
-    )
-    client_extension_results: BindWebAuthnPayloadClientExtensionResults = Field(alias="clientExtensionResults")
+    type: Literal["WebAuthn"] = Field(default="WebAuthn")
+    id: str
+    raw_id: str
+    response: BindWebAuthnPayloadResponse
+    authenticator_attachment: Optional[Literal["cross-platform", "platform"]] = Field(default=None)
+    client_extension_results: BindWebAuthnPayloadClientExtensionResults

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from py_logto.models._base import RequestModel
 from py_logto.models.bind_web_authn_payload_client_extension_results_crep_props import (
@@ -25,6 +25,6 @@ class BindWebAuthnPayloadClientExtensionResults(RequestModel):
 
     model_config = ConfigDict(extra="allow")
 
-    appid: Optional[bool] = Field(default=None, alias="appid")
-    crep_props: Optional[BindWebAuthnPayloadClientExtensionResultsCrepProps] = Field(default=None, alias="crepProps")
-    hmac_create_secret: Optional[bool] = Field(default=None, alias="hmacCreateSecret")
+    appid: Optional[bool] = None
+    crep_props: Optional[BindWebAuthnPayloadClientExtensionResultsCrepProps] = None
+    hmac_create_secret: Optional[bool] = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from py_logto.models._base import RequestModel
 
@@ -18,4 +18,4 @@ class BindWebAuthnPayloadClientExtensionResultsCrepProps(RequestModel):
 
     model_config = ConfigDict(extra="allow")
 
-    rk: Optional[bool] = Field(default=None, alias="rk")
+    rk: Optional[bool] = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Union
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from py_logto.models._base import RequestModel
 from py_logto.models.web_authn_transport import WebAuthnTransport
@@ -26,9 +26,9 @@ class BindWebAuthnPayloadResponse(RequestModel):
 
     model_config = ConfigDict(extra="allow")
 
-    client_data_json: str = Field(alias="clientDataJSON")
-    attestation_object: str = Field(alias="attestationObject")
-    authenticator_data: Optional[str] = Field(default=None, alias="authenticatorData")
-    transports: Optional[List[WebAuthnTransport]] = Field(default=None, alias="transports")
-    public_key_algorithm: Optional[Union[int, float]] = Field(default=None, alias="publicKeyAlgorithm")
-    public_key: Optional[str] = Field(default=None, alias="publicKey")
+    client_data_json: str
+    attestation_object: str
+    authenticator_data: Optional[str] = None
+    transports: Optional[List[WebAuthnTransport]] = None
+    public_key_algorithm: Optional[Union[int, float]] = None
+    public_key: Optional[str] = None

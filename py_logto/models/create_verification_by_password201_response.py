@@ -21,10 +21,8 @@ class CreateVerificationByPassword201Response(ResponseModel):
             ``2026-11-25T11:44:51.555Z``); :attr:`expires_at_datetime` parses it.
     """
 
-    verification_record_id: str = Field(alias="verificationRecordId", description="The ID of the verification record.")
-    expires_at: str = Field(
-        alias="expiresAt", description="The expiration date and time of the verification record (ISO 8601 string)."
-    )
+    verification_record_id: str = Field(description="The ID of the verification record.")
+    expires_at: str = Field(description="The expiration date and time of the verification record (ISO 8601 string).")
 
     @property
     def expires_at_datetime(self) -> datetime:

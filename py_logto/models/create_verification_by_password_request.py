@@ -18,6 +18,6 @@ class CreateVerificationByPasswordRequest(RequestModel):
         password: the password of the user (at least one character). Never shown in ``repr``.
     """
 
-    password: str = Field(alias="password", min_length=1, description="The password of the user.")
+    password: str = Field(min_length=1, description="The password of the user.")
 
     _secret_fields: ClassVar[FrozenSet[str]] = frozenset({"password"})

@@ -21,11 +21,9 @@ class CreateVerificationBySocial201Response(ResponseModel):
         expires_at: when the record expires (ISO 8601); see :attr:`expires_at_datetime`.
     """
 
-    verification_record_id: str = Field(alias="verificationRecordId", description="The ID of the verification record.")
-    authorization_uri: str = Field(
-        alias="authorizationUri", description="The authorization URI of the social identity provider."
-    )
-    expires_at: str = Field(alias="expiresAt", description="The expiration date and time of the verification record.")
+    verification_record_id: str = Field(description="The ID of the verification record.")
+    authorization_uri: str = Field(description="The authorization URI of the social identity provider.")
+    expires_at: str = Field(description="The expiration date and time of the verification record.")
 
     @property
     def expires_at_datetime(self) -> datetime:

@@ -21,11 +21,7 @@ class CreateVerificationBySocialRequest(RequestModel):
         scope: scopes to request instead of the connector's configured ones.
     """
 
-    state: str = Field(
-        alias="state", description="A random string generated on the client side to prevent CSRF attacks."
-    )
-    redirect_uri: str = Field(
-        alias="redirectUri", description="The URI to navigate back to after the user is authenticated."
-    )
-    scope: Optional[str] = Field(default=None, alias="scope", description="Custom scopes; overrides the connector's.")
-    connector_id: str = Field(alias="connectorId", description="The Logto connector ID.")
+    state: str = Field(description="A random string generated on the client side to prevent CSRF attacks.")
+    redirect_uri: str = Field(description="The URI to navigate back to after the user is authenticated.")
+    scope: Optional[str] = Field(default=None, description="Custom scopes; overrides the connector's.")
+    connector_id: str = Field(description="The Logto connector ID.")

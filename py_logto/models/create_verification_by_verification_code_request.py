@@ -23,9 +23,8 @@ class CreateVerificationByVerificationCodeRequest(RequestModel):
             message template (a new identifier always uses ``BindNewIdentifier``).
     """
 
-    identifier: VerificationCodeIdentifierInput = Field(alias="identifier")
+    identifier: VerificationCodeIdentifierInput
     template_type: Optional[Literal["BindMfa", "UserPermissionValidation"]] = Field(
         default=None,
-        alias="templateType",
         description="Optional override for the template type used to send the verification code.",
     )

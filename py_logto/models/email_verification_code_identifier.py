@@ -19,9 +19,8 @@ class EmailVerificationCodeIdentifier(RequestModel):
         value: the email address (at most 256 characters, ``local@domain.tld``).
     """
 
-    type: Literal["email"] = Field(default="email", alias="type")
+    type: Literal["email"] = Field(default="email")
     value: str = Field(
-        alias="value",
         max_length=256,
         pattern=r"^\S+@\S+\.\S+$",
         description="The email address.",

@@ -22,11 +22,9 @@ class GenerateWebAuthnRegistrationOptions200Response(ResponseModel):
         expires_at: when the record expires (ISO 8601); see :attr:`expires_at_datetime`.
     """
 
-    verification_record_id: str = Field(alias="verificationRecordId", description="The ID of the verification record.")
-    registration_options: WebAuthnRegistrationOptions = Field(alias="registrationOptions")
-    expires_at: str = Field(
-        alias="expiresAt", description="The expiration date and time of the verification record (ISO 8601 string)."
-    )
+    verification_record_id: str = Field(description="The ID of the verification record.")
+    registration_options: WebAuthnRegistrationOptions
+    expires_at: str = Field(description="The expiration date and time of the verification record (ISO 8601 string).")
 
     @property
     def expires_at_datetime(self) -> datetime:

@@ -27,9 +27,8 @@ class PhoneVerificationCodeIdentifier(RequestModel):
         value: the phone number; ``+``, spaces and dashes are rejected, as Logto does.
     """
 
-    type: Literal["phone"] = Field(default="phone", alias="type")
+    type: Literal["phone"] = Field(default="phone")
     value: Annotated[str, AfterValidator(_ascii_digits)] = Field(
-        alias="value",
         pattern=r"^\d+$",
         description="The phone number.",
         examples=["15551234567"],

@@ -22,11 +22,7 @@ class RequestErrorBody(ResponseModel):
         details: for invalid bodies, one line per problem.
     """
 
-    code: str = Field(alias="code", description="Logto error code (LogtoErrorCode).")
-    message: str = Field(alias="message", description="Human-readable message, translated for the request's language.")
-    data: Optional[Any] = Field(
-        default=None, alias="data", description="Optional error-specific payload of any JSON type."
-    )
-    details: Optional[str] = Field(
-        default=None, alias="details", description="Present for request-guard validation errors."
-    )
+    code: str = Field(description="Logto error code (LogtoErrorCode).")
+    message: str = Field(description="Human-readable message, translated for the request's language.")
+    data: Optional[Any] = Field(default=None, description="Optional error-specific payload of any JSON type.")
+    details: Optional[str] = Field(default=None, description="Present for request-guard validation errors.")

@@ -22,11 +22,8 @@ class VerifyVerificationBySocialRequest(RequestModel):
     """
 
     connector_data: Dict[str, Any] = Field(
-        alias="connectorData",
         description="A json object constructed from the url query params returned by the social platform.",
     )
-    verification_record_id: str = Field(
-        alias="verificationRecordId", description="The ID of the SocialVerification record."
-    )
+    verification_record_id: str = Field(description="The ID of the SocialVerification record.")
 
     _secret_fields: ClassVar[FrozenSet[str]] = frozenset({"connector_data"})

@@ -16,4 +16,4 @@ class VerifyVerificationByVerificationCode200Response(ResponseModel):
         verification_record_id: the verified record's id, to pass to the Account API.
     """
 
-    verification_record_id: str = Field(alias="verificationRecordId", description="The ID of the verification record.")
+    verification_record_id: str = Field(description="The ID of the verification record.")

@@ -22,10 +22,8 @@ class VerifyVerificationCodeVerificationRequest(RequestModel):
         code: the code the user typed. Never shown in ``repr``.
     """
 
-    identifier: VerificationCodeIdentifierInput = Field(alias="identifier")
-    verification_id: str = Field(
-        alias="verificationId", description="The verification ID of the CodeVerification record."
-    )
-    code: str = Field(alias="code", description="The verification code to be verified.")
+    identifier: VerificationCodeIdentifierInput
+    verification_id: str = Field(description="The verification ID of the CodeVerification record.")
+    code: str = Field(description="The verification code to be verified.")
 
     _secret_fields: ClassVar[FrozenSet[str]] = frozenset({"code"})

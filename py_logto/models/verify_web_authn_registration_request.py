@@ -21,5 +21,5 @@ class VerifyWebAuthnRegistrationRequest(RequestModel):
         payload: the credential the browser created.
     """
 
-    verification_record_id: str = Field(alias="verificationRecordId", description="The ID of the verification record.")
-    payload: BindWebAuthnPayload = Field(alias="payload")
+    verification_record_id: str = Field(description="The ID of the verification record.")
+    payload: BindWebAuthnPayload

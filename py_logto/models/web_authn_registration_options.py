@@ -39,18 +39,12 @@ class WebAuthnRegistrationOptions(ResponseModel):
         extensions: requested extensions.
     """
 
-    rp: WebAuthnRegistrationOptionsRp = Field(alias="rp")
-    user: WebAuthnRegistrationOptionsUser = Field(alias="user")
-    challenge: str = Field(alias="challenge", description="Base64URL-encoded challenge.")
-    pub_key_cred_params: List[WebAuthnRegistrationOptionsPubKeyCredParamsInner] = Field(alias="pubKeyCredParams")
-    timeout: Optional[Union[int, float]] = Field(default=None, alias="timeout", description="Timeout in milliseconds.")
-    exclude_credentials: Optional[List[WebAuthnRegistrationOptionsExcludeCredentialsInner]] = Field(
-        default=None, alias="excludeCredentials"
-    )
-    authenticator_selection: Optional[WebAuthnRegistrationOptionsAuthenticatorSelection] = Field(
-        default=None, alias="authenticatorSelection"
-    )
-    attestation: Optional[Union[Literal["none", "indirect", "direct", "enterprise"], str]] = Field(
-        default=None, alias="attestation"
-    )
-    extensions: Optional[WebAuthnRegistrationOptionsExtensions] = Field(default=None, alias="extensions")
+    rp: WebAuthnRegistrationOptionsRp
+    user: WebAuthnRegistrationOptionsUser
+    challenge: str = Field(description="Base64URL-encoded challenge.")
+    pub_key_cred_params: List[WebAuthnRegistrationOptionsPubKeyCredParamsInner]
+    timeout: Optional[Union[int, float]] = Field(default=None, description="Timeout in milliseconds.")
+    exclude_credentials: Optional[List[WebAuthnRegistrationOptionsExcludeCredentialsInner]] = Field(default=None)
+    authenticator_selection: Optional[WebAuthnRegistrationOptionsAuthenticatorSelection] = Field(default=None)
+    attestation: Optional[Union[Literal["none", "indirect", "direct", "enterprise"], str]] = Field(default=None)
+    extensions: Optional[WebAuthnRegistrationOptionsExtensions] = None

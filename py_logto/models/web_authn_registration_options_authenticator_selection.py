@@ -21,13 +21,7 @@ class WebAuthnRegistrationOptionsAuthenticatorSelection(ResponseModel):
         user_verification: ``"required"``, ``"preferred"`` or ``"discouraged"``.
     """
 
-    authenticator_attachment: Optional[Union[Literal["platform", "cross-platform"], str]] = Field(
-        default=None, alias="authenticatorAttachment"
-    )
-    require_resident_key: Optional[bool] = Field(default=None, alias="requireResidentKey")
-    resident_key: Optional[Union[Literal["discouraged", "preferred", "required"], str]] = Field(
-        default=None, alias="residentKey"
-    )
-    user_verification: Optional[Union[Literal["required", "preferred", "discouraged"], str]] = Field(
-        default=None, alias="userVerification"
-    )
+    authenticator_attachment: Optional[Union[Literal["platform", "cross-platform"], str]] = Field(default=None)
+    require_resident_key: Optional[bool] = None
+    resident_key: Optional[Union[Literal["discouraged", "preferred", "required"], str]] = Field(default=None)
+    user_verification: Optional[Union[Literal["required", "preferred", "discouraged"], str]] = Field(default=None)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import List, Literal, Optional, Union
 
-from pydantic import Field
-
 from py_logto.models._base import ResponseModel
 from py_logto.models.web_authn_transport import WebAuthnTransport
 
@@ -19,6 +17,6 @@ class WebAuthnRegistrationOptionsExcludeCredentialsInner(ResponseModel):
     transports: its transport hints (unknown hints are kept as strings).
     """
 
-    type: Union[Literal["public-key"], str] = Field(alias="type")
-    id: str = Field(alias="id")
-    transports: Optional[List[Union[WebAuthnTransport, str]]] = Field(default=None, alias="transports")
+    type: Union[Literal["public-key"], str]
+    id: str
+    transports: Optional[List[Union[WebAuthnTransport, str]]] = None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import Field
-
 from py_logto.models._base import ResponseModel
 
 __all__ = ["WebAuthnRegistrationOptionsExtensions"]
@@ -18,6 +16,6 @@ class WebAuthnRegistrationOptionsExtensions(ResponseModel):
     hmac_create_secret: request the ``hmacCreateSecret`` extension.
     """
 
-    appid: Optional[str] = Field(default=None, alias="appid")
-    cred_props: Optional[bool] = Field(default=None, alias="credProps")
-    hmac_create_secret: Optional[bool] = Field(default=None, alias="hmacCreateSecret")
+    appid: Optional[str] = None
+    cred_props: Optional[bool] = None
+    hmac_create_secret: Optional[bool] = None

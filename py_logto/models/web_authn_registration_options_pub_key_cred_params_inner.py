@@ -17,5 +17,5 @@ class WebAuthnRegistrationOptionsPubKeyCredParamsInner(ResponseModel):
     alg: the COSE algorithm identifier (``-7`` ES256, ``-257`` RS256).
     """
 
-    type: Union[Literal["public-key"], str] = Field(alias="type")
-    alg: Union[int, float] = Field(alias="alg", description="COSE algorithm identifier.")
+    type: Union[Literal["public-key"], str]
+    alg: Union[int, float] = Field(description="COSE algorithm identifier.")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pydantic import Field
-
 from py_logto.models._base import ResponseModel
 
 __all__ = ["WebAuthnRegistrationOptionsRp"]
@@ -17,5 +15,5 @@ class WebAuthnRegistrationOptionsRp(ResponseModel):
     id: the RP id (the same host name).
     """
 
-    name: str = Field(alias="name")
-    id: Optional[str] = Field(default=None, alias="id")
+    name: str
+    id: Optional[str] = None

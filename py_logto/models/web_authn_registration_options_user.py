@@ -16,6 +16,6 @@ class WebAuthnRegistrationOptionsUser(ResponseModel):
     display_name: the name to display, sent as ``displayName``.
     """
 
-    id: str = Field(alias="id", description="Base64URL-encoded user handle.")
-    name: str = Field(alias="name")
-    display_name: str = Field(alias="displayName")
+    id: str = Field(description="Base64URL-encoded user handle.")
+    name: str
+    display_name: str
