@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls this script):
+#   1. a virtualenv in .venv with the package and the test tools,
+#   2. Stoplight Prism serving spec/ on 127.0.0.1 (needs Node.js and npm),
+#   3. ruff, mypy --strict, pytest on this Python,
+#   4. tox environments: the lowest supported dependency versions, and other Pythons.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k replay`.
+# TOX_ENVS overrides the tox environments (empty: none).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Make every pyenv-installed Python visible to tox (harmless without pyenv).
+export PYENV_VERSION="${PYENV_VERSION:-3.11.7:3.9.18:3.10.13:3.12.1:3.13.0}"
+python_bin="${PYTHON:-python3}"
+
+if [ ! -x .venv/bin/python ]; then
+  "$python_bin" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e . -r test-requirements.txt tox
+
+if [ -f .ci/prism.sh ]; then
+  # shellcheck source=/dev/null
+  source .ci/prism.sh
+fi
+
+echo "== ruff"
+.venv/bin/ruff check py_logto test scripts
+.venv/bin/ruff format --check py_logto test scripts
+echo "== mypy --strict"
+.venv/bin/mypy --strict py_logto
+.venv/bin/mypy --strict test/typing_usage.py
+
+echo "== pytest ($(.venv/bin/python --version))"
+.venv/bin/python -m pytest "$@"
+
+for env in ${TOX_ENVS-lowest py39 py313}; do
+  echo "== tox -e $env"
+  .venv/bin/tox -e "$env" -- -q -p no:cacheprovider "$@"
+done
