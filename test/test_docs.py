@@ -42,7 +42,7 @@ def _routes() -> Dict[str, Reply]:
     return {case.path: Reply(case.status, case.reply) for case in CASES.values()}
 
 
-@pytest.mark.parametrize(("name", "code"), _operation_examples())
+@pytest.mark.parametrize(("name", "code"), _operation_examples(), ids=[name for name, _ in _operation_examples()])
 def test_operation_examples_run(
     name: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +23,9 @@ def test_usage_module_runs() -> None:
     assert typing_usage.SAME_CLASS
 
 
-@pytest.mark.skipif(shutil.which("mypy") is None and not (Path(sys.executable).parent / "mypy").exists(), reason="mypy not installed (pip install -r test-requirements.txt)")
+@pytest.mark.skipif(
+    importlib.util.find_spec("mypy") is None, reason="mypy is not installed (pip install -r test-requirements.txt)"
+)
 def test_user_code_passes_mypy_strict() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(ROOT / "test" / "typing_usage.py")],
