@@ -1,0 +1,398 @@
+"""Against Stoplight Prism serving the spec: a contract-checking server that is not ours.
+
+Prism answers each request with the spec's example for the selected status and
+reports every way a request breaks the contract in an ``sl-violations`` header. So:
+every operation sent through the SDK with valid values succeeds with no violation;
+every declared error status (``Prefer: code=N``) raises its exception with Logto's
+error parsed; and every body that breaks the contract is refused by the SDK before
+anything is sent, while the same bytes sent raw are flagged by Prism.
+
+Start Prism with ``eval "$(bash .ci/prism.sh start)"`` (sets ``PRISM_URL``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Type
+
+import pytest
+import urllib3
+
+import py_logto
+from py_logto import (
+    BindWebAuthnPayload,
+    BindWebAuthnPayloadClientExtensionResults,
+    BindWebAuthnPayloadClientExtensionResultsCrepProps,
+    BindWebAuthnPayloadResponse,
+    CreateVerificationByPasswordRequest,
+    CreateVerificationBySocialRequest,
+    CreateVerificationByVerificationCodeRequest,
+    EmailVerificationCodeIdentifier,
+    PhoneVerificationCodeIdentifier,
+    VerificationCodeIdentifier,
+    VerifyVerificationBySocialRequest,
+    VerifyVerificationCodeVerificationRequest,
+    VerifyWebAuthnRegistrationRequest,
+    WebAuthnTransport,
+)
+from py_logto.api.verifications_api import _OPERATIONS
+from test import _contract as contract
+from test._contract import SPEC
+from test._server import Recorded, RecordingServer, Reply
+
+pytestmark = pytest.mark.prism
+
+HOW_TO_START = (
+    'Prism is not running: `eval "$(bash .ci/prism.sh start)"` installs @stoplight/prism-cli '
+    "(pinned in .ci/prism/) into .prism/ with npm, starts it on 127.0.0.1 and exports PRISM_URL; "
+    "`bash .ci/prism.sh stop` stops it"
+)
+
+ORIGIN = {"Origin": "https://auth.example.com"}
+
+#: Realistic valid requests for every operation, as an SDK user writes them (typed
+#: models, the union wrapper, plain dicts). The spec coverage test requires an entry
+#: for every operationId.
+VALID_REQUESTS: Dict[str, List[Tuple[str, Any]]] = {
+    "CreateVerificationByPassword": [
+        ("password", CreateVerificationByPasswordRequest(password="correct-horse-battery-staple")),
+        ("unicode-password", {"password": "p\u00e4ssw\u00f6rd \u2603 \U0001f511"}),
+    ],
+    "CreateVerificationByVerificationCode": [
+        (
+            "email",
+            CreateVerificationByVerificationCodeRequest(
+                identifier=EmailVerificationCodeIdentifier(value="jane.doe@example.com")
+            ),
+        ),
+        (
+            "phone-bind-mfa",
+            CreateVerificationByVerificationCodeRequest(
+                identifier=PhoneVerificationCodeIdentifier(value="15551234567"), template_type="BindMfa"
+            ),
+        ),
+        (
+            "wrapper-user-permission",
+            CreateVerificationByVerificationCodeRequest(
+                identifier=VerificationCodeIdentifier(EmailVerificationCodeIdentifier(value="Jane@Example.com")),
+                template_type="UserPermissionValidation",
+            ),
+        ),
+    ],
+    "VerifyVerificationByVerificationCode": [
+        (
+            "email",
+            VerifyVerificationCodeVerificationRequest(
+                identifier=EmailVerificationCodeIdentifier(value="jane.doe@example.com"),
+                verification_id="c7h2r9m4k1x8w3q6z5t0a",
+                code="123456",
+            ),
+        ),
+        (
+            "phone-dict",
+            {
+                "identifier": {"type": "phone", "value": "447700900123"},
+                "verificationId": "c7h2r9m4k1x8",
+                "code": "004211",
+            },
+        ),
+    ],
+    "CreateVerificationBySocial": [
+        (
+            "github",
+            CreateVerificationBySocialRequest(
+                state="6f1c2a9e8b7d4c3f",
+                redirect_uri="https://app.example.com/account/social/callback",
+                connector_id="kjtbq3w0fz2xg5yn",
+            ),
+        ),
+        (
+            "custom-scope",
+            CreateVerificationBySocialRequest(
+                state="0b4c9d2e",
+                redirect_uri="myapp://callback",
+                connector_id="google-workspace",
+                scope="openid email https://www.googleapis.com/auth/calendar.readonly",
+            ),
+        ),
+    ],
+    "VerifyVerificationBySocial": [
+        (
+            "callback",
+            VerifyVerificationBySocialRequest(
+                verification_record_id="s4n8d2k7w1q9x3m6v5b0e",
+                connector_data={
+                    "code": "8c2f1e0d9b7a6c5e4d3f",
+                    "state": "6f1c2a9e8b7d4c3f",
+                    "redirectUri": "https://app.example.com/account/social/callback",
+                },
+            ),
+        ),
+    ],
+    "GenerateWebAuthnRegistrationOptions": [("no-body", None)],
+    "VerifyWebAuthnRegistration": [
+        (
+            "passkey",
+            VerifyWebAuthnRegistrationRequest(
+                verification_record_id="w9e3t7k2m5q1x8c4n6z0r",
+                payload=BindWebAuthnPayload(
+                    id="Xb1tP0r9QmV2kLs8YwZc3A",
+                    raw_id="Xb1tP0r9QmV2kLs8YwZc3A",
+                    response=BindWebAuthnPayloadResponse(
+                        client_data_json="eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIn0",
+                        attestation_object="o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVjF",
+                        transports=[WebAuthnTransport.INTERNAL, WebAuthnTransport.HYBRID],
+                        public_key_algorithm=-7,
+                    ),
+                    authenticator_attachment="platform",
+                    client_extension_results=BindWebAuthnPayloadClientExtensionResults(
+                        crep_props=BindWebAuthnPayloadClientExtensionResultsCrepProps(rk=True)
+                    ),
+                ),
+            ),
+        ),
+        (
+            "spec-example-dict",
+            SPEC["paths"]["/api/verifications/web-authn/registration/verify"]["post"]["requestBody"]["content"][
+                "application/json"
+            ]["example"],
+        ),
+    ],
+}
+
+#: The exception each status must raise: written out here, not read from the SDK.
+EXPECTED_EXCEPTION: Dict[int, Type[py_logto.ApiException]] = {
+    400: py_logto.BadRequestException,
+    401: py_logto.UnauthorizedException,
+    403: py_logto.ForbiddenException,
+    404: py_logto.NotFoundException,
+    409: py_logto.ConflictException,
+    422: py_logto.UnprocessableEntityException,
+    429: py_logto.TooManyRequestsException,
+    500: py_logto.ServiceException,
+    501: py_logto.ServiceException,
+    503: py_logto.ServiceException,
+}
+
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "content-length", "transfer-encoding", "content-type"})
+
+
+@pytest.fixture(scope="module")
+def prism_url() -> str:
+    url = os.environ.get("PRISM_URL", "").rstrip("/")
+    if not url:
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(
+                f"CI is set but PRISM_URL is not: .ci/run must start Prism first. {HOW_TO_START}", pytrace=False
+            )
+        pytest.skip(HOW_TO_START)
+    try:
+        urllib3.request(
+            "POST",
+            url + "/api/verifications/web-authn/registration",
+            headers={"Authorization": "Bearer probe"},
+            timeout=5,
+            retries=False,
+        )
+    except urllib3.exceptions.HTTPError as err:
+        pytest.fail(f"PRISM_URL={url} does not answer ({err}). {HOW_TO_START}", pytrace=False)
+    return url
+
+
+@pytest.fixture(scope="module")
+def prism_api(prism_url: str) -> Iterator[py_logto.VerificationsApi]:
+    configuration = py_logto.Configuration(host=prism_url)
+    configuration.access_token = "opaque-access-token-for-prism"
+    with py_logto.ApiClient(configuration) as client:
+        yield py_logto.VerificationsApi(client)
+
+
+@pytest.fixture(scope="module")
+def tap(prism_url: str) -> Iterator[RecordingServer]:
+    """A loopback server in front of Prism: it records what reaches it and forwards it."""
+    pool = urllib3.PoolManager()
+
+    def forward(request: Recorded) -> Reply:
+        response = pool.request(
+            request.method,
+            prism_url + request.path,
+            body=request.body or None,
+            headers={k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")},
+            retries=False,
+        )
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP]
+        return Reply(response.status, response.data, headers, response.headers.get("Content-Type"))
+
+    with RecordingServer() as server:
+        for op in _OPERATIONS.values():
+            server.route(op.path, forward)
+        yield server
+    pool.clear()
+
+
+@pytest.fixture
+def tapped_api(tap: RecordingServer) -> Iterator[py_logto.VerificationsApi]:
+    tap.requests.clear()
+    configuration = py_logto.Configuration(host=tap.url)
+    configuration.access_token = "opaque-access-token-for-prism"
+    with py_logto.ApiClient(configuration) as client:
+        yield py_logto.VerificationsApi(client)
+
+
+def _call(api: py_logto.VerificationsApi, operation_id: str, body: Any, **options: Any) -> Any:
+    method = getattr(api, contract.snake_case(operation_id) + "_with_http_info")
+    if operation_id == "VerifyWebAuthnRegistration":
+        options["_headers"] = {**ORIGIN, **options.get("_headers", {})}
+    return method(**options) if body is None else method(body, **options)
+
+
+def _success_example(operation_id: str) -> Any:
+    op = contract.operations(SPEC)[operation_id]
+    return op.responses[op.success_status][1]
+
+
+# -- valid requests -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "label"),
+    [(op_id, label) for op_id, requests in VALID_REQUESTS.items() for label, _ in requests],
+)
+def test_a_valid_request_succeeds_without_violations(
+    operation_id: str, label: str, prism_api: py_logto.VerificationsApi
+) -> None:
+    body = dict(VALID_REQUESTS[operation_id])[label]
+    op = _OPERATIONS[operation_id]
+    response = _call(prism_api, operation_id, body)
+    assert "sl-violations" not in response.headers, response.headers["sl-violations"]
+    assert response.status_code == op.success_status
+    assert isinstance(response.data, op.response_type)
+    assert response.data.to_dict() == _success_example(operation_id)
+    assert json.loads(response.raw_data) == _success_example(operation_id)
+
+
+def _full_bodies() -> List[Tuple[str, Tuple[contract.Pin, ...]]]:
+    """Every operation with a body, once per oneOf member its body can hold."""
+    found: Dict[Tuple[str, Tuple[contract.Pin, ...]], None] = {}
+    for op_id, op in contract.operations(SPEC).items():
+        if op.request_schema is None:
+            continue
+        pins = {slot.pins for slot in contract.request_slots(SPEC) if slot.operation_id == op_id}
+        longest = max(len(p) for p in pins)
+        for pin in sorted(p for p in pins if len(p) == longest):
+            found[(op_id, pin)] = None
+    return list(found)
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "pins"),
+    _full_bodies(),
+    ids=[op_id + "".join(f"[{m}]" for _, m in pins) for op_id, pins in _full_bodies()],
+)
+def test_every_optional_property_is_sent_without_violations(
+    operation_id: str, pins: Tuple[contract.Pin, ...], tapped_api: py_logto.VerificationsApi, tap: RecordingServer
+) -> None:
+    op = contract.operations(SPEC)[operation_id]
+    schema = SPEC["components"]["schemas"][op.request_schema]
+    body = contract.sample(SPEC, schema, pins=pins, full=True)
+    response = _call(tapped_api, operation_id, body)
+    assert "sl-violations" not in response.headers, response.headers["sl-violations"]
+    assert response.status_code == op.success_status
+    assert tap.last.json() == body
+
+
+# -- declared error statuses ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "status"),
+    [(op_id, status) for op_id, op in contract.operations(SPEC).items() for status in op.error_statuses],
+)
+def test_every_declared_error_status_raises_its_exception(
+    operation_id: str, status: int, prism_api: py_logto.VerificationsApi
+) -> None:
+    _, example = contract.operations(SPEC)[operation_id].responses[status]
+    body = VALID_REQUESTS[operation_id][0][1]
+    with pytest.raises(py_logto.ApiException) as caught:
+        _call(prism_api, operation_id, body, _headers={"Prefer": f"code={status}"})
+    error = caught.value
+    assert type(error) is EXPECTED_EXCEPTION[status]
+    assert "sl-violations" not in error.headers, error.headers["sl-violations"]
+    assert error.status == status
+    assert error.body is not None
+    assert json.loads(error.body) == example
+    assert error.data is not None
+    assert error.data.code == example["code"]
+    assert error.code == example["code"]
+    assert error.data.message == example["message"]
+    assert error.data.to_dict() == example
+
+
+def test_a_non_bearer_authorization_is_refused_by_prism_as_401(prism_api: py_logto.VerificationsApi) -> None:
+    basic = {"in": "header", "key": "Authorization", "value": "Basic amFuZTpwYXNzd29yZA=="}
+    with pytest.raises(py_logto.UnauthorizedException) as caught:
+        prism_api.create_verification_by_password(
+            CreateVerificationByPasswordRequest(password="correct-horse-battery-staple"), _request_auth=basic
+        )
+    assert "sl-violations" in caught.value.headers
+    assert caught.value.code == "auth.authorization_header_missing"
+
+
+# -- invalid bodies ----------------------------------------------------------------------------
+
+
+def _invalid_cases() -> List[Any]:
+    cases = []
+    for slot in contract.request_slots(SPEC):
+        for index, (kind, value) in enumerate(contract.invalid_values(slot)):
+            cases.append(pytest.param(slot, kind, value, id=f"{slot.id}-{kind}-{index}"))
+    return cases
+
+
+def _default_of(slot: contract.Slot) -> Optional[Any]:
+    """The value the SDK fills in when ``slot`` is left out, if it has one. A oneOf
+    member's tag has none: in a dict it is what picks the member."""
+    if slot.path[:-1] in dict(slot.pins):
+        return None
+    owner = getattr(py_logto, slot.owner)
+    for name, info in owner.model_fields.items():
+        if (info.alias or name) == slot.path[-1] and not info.is_required():
+            return info.default
+    return None
+
+
+@pytest.mark.parametrize(("slot", "kind", "value"), _invalid_cases())
+def test_a_body_that_breaks_the_contract_never_reaches_prism(
+    slot: contract.Slot, kind: str, value: Any, tapped_api: py_logto.VerificationsApi, tap: RecordingServer
+) -> None:
+    op = contract.operations(SPEC)[slot.operation_id]
+    schema = SPEC["components"]["schemas"][op.request_schema]
+    body = contract.with_value(contract.sample(SPEC, schema, pins=slot.pins, force=slot.path), slot.path, value)
+    default = _default_of(slot)
+    if value is contract.MISSING and default is not None:
+        # A constant the SDK fills in (``"type": "WebAuthn"``): the body is completed, not refused.
+        response = _call(tapped_api, slot.operation_id, body)
+        assert "sl-violations" not in response.headers
+        sent = tap.last.json()
+        for key in slot.path:
+            sent = sent[key]
+        assert sent == default
+        return
+
+    with pytest.raises(py_logto.ApiValueError) as caught:
+        _call(tapped_api, slot.operation_id, body)
+    labels = contract.error_labels(getattr(py_logto, op.request_schema), slot)
+    assert contract.names_field(caught.value.fields, labels), (caught.value.fields, labels)
+    assert tap.requests == [], "the SDK sent a body it should have refused"
+
+    # The same bytes sent raw: Prism (the contract) refuses them too.
+    raw = urllib3.request(
+        op.method,
+        tap.url + op.path,
+        body=json.dumps(body).encode(),
+        headers={"Authorization": "Bearer opaque-access-token-for-prism", "Content-Type": "application/json", **ORIGIN},
+        retries=False,
+    )
+    assert raw.status in (400, 422), raw.status
+    assert "sl-violations" in raw.headers, f"Prism accepted {body}"
