@@ -1,0 +1,256 @@
+"""JSON parsing with the error messages Node.js (V8) gives, as Logto echoes them in 400 bodies.
+
+Valid documents go through the fast :func:`json.loads`. Only when it refuses (or recurses too
+deep) does the slower, iterative :class:`_V8Parser` run, to either build the value after all or
+raise :class:`JsonSyntaxError` carrying the exact ``JSON.parse`` message, e.g.
+``Expected ',' or '}' after property value in JSON at position 18 (line 1 column 19)``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, NoReturn, Optional, Tuple, Union
+
+__all__ = ["JsonSyntaxError", "parse_json", "to_json_bytes"]
+
+_WHITESPACE = " \t\n\r"
+_DIGITS = "0123456789"
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+# V8 shows at most this many characters either side of an unexpected token.
+_CONTEXT = 10
+
+_EXPECTED_PROP_OR_BRACE = "Expected property name or '}'"
+_EXPECTED_DOUBLE_QUOTED = "Expected double-quoted property name"
+_EXPECTED_COLON = "Expected ':' after property name"
+_EXPECTED_COMMA_OR_BRACE = "Expected ',' or '}' after property value"
+_EXPECTED_COMMA_OR_BRACKET = "Expected ',' or ']' after array element"
+
+
+class JsonSyntaxError(ValueError):
+    """The text is not JSON; ``str(error)`` is what V8's ``JSON.parse`` would have said."""
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(name)
+
+
+def parse_json(text: str) -> Any:
+    """Parse ``text`` as ``JSON.parse`` would (no NaN/Infinity, any nesting depth)."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return _V8Parser(text).parse()
+
+
+def to_json_bytes(value: Any) -> bytes:
+    """Serialize compactly, like ``JSON.stringify``, as UTF-8."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates cannot be UTF-8; JSON.stringify escapes them, and so does ensure_ascii.
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+class _V8Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def _fail_at(self, problem: str, pos: int, where: str = " in JSON") -> NoReturn:
+        before = self.text[:pos]
+        line = before.count("\n") + 1
+        column = _utf16_length(before[before.rfind("\n") + 1 :]) + 1
+        raise JsonSyntaxError(f"{problem}{where} at position {_utf16_length(before)} (line {line} column {column})")
+
+    def _unexpected(self, pos: int, expected: Optional[str] = None) -> NoReturn:
+        if expected is not None:
+            self._fail_at(expected, pos)
+        text = self.text
+        if pos >= len(text):
+            raise JsonSyntaxError("Unexpected end of JSON input")
+        char = text[pos]
+        if char == '"':
+            self._fail_at("Unexpected string", pos)
+        if char in _DIGITS or char == "-":
+            self._fail_at("Unexpected number", pos)
+        if len(text) <= 2 * _CONTEXT + 1:
+            shown = f'"{text}"'
+        elif pos < _CONTEXT:
+            shown = f'"{text[: pos + _CONTEXT]}"...'
+        elif pos >= len(text) - _CONTEXT:
+            shown = f'..."{text[pos - _CONTEXT :]}"'
+        else:
+            shown = f'..."{text[pos - _CONTEXT : pos + _CONTEXT]}"...'
+        raise JsonSyntaxError(f"Unexpected token '{char}', {shown} is not valid JSON")
+
+    # -- scanning -----------------------------------------------------------------------------
+
+    def _skip_whitespace(self) -> None:
+        text, pos = self.text, self.pos
+        while pos < len(text) and text[pos] in _WHITESPACE:
+            pos += 1
+        self.pos = pos
+
+    def _peek(self) -> str:
+        self._skip_whitespace()
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def _expect(self, char: str, message: str) -> None:
+        if self._peek() != char:
+            self._unexpected(self.pos, message)
+        self.pos += 1
+
+    def _property_name(self, message: str) -> str:
+        if self._peek() != '"':
+            self._unexpected(self.pos, message)
+        name = self._string()
+        self._expect(":", _EXPECTED_COLON)
+        return name
+
+    def _string(self) -> str:
+        text = self.text
+        pos = self.pos + 1  # after the opening quote
+        parts: List[str] = []
+        while True:
+            if pos >= len(text):
+                self._fail_at("Unterminated string", len(text))
+            char = text[pos]
+            if char == '"':
+                self.pos = pos + 1
+                joined = "".join(parts)
+                # Escaped surrogate pairs (\\ud83d\\ude00) become one character, as in json.loads.
+                return joined.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+            if char == "\\":
+                if pos + 1 >= len(text):
+                    self._fail_at("Unterminated string", len(text))
+                escape = text[pos + 1]
+                if escape in _ESCAPES:
+                    parts.append(_ESCAPES[escape])
+                    pos += 2
+                    continue
+                if escape != "u":
+                    self._fail_at("Bad escaped character", pos)
+                digits = text[pos + 2 : pos + 6]
+                if len(digits) < 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+                    self._fail_at("Bad Unicode escape", pos)
+                parts.append(chr(int(digits, 16)))
+                pos += 6
+                continue
+            if ord(char) < 0x20:
+                self._fail_at("Bad control character in string literal", pos)
+            parts.append(char)
+            pos += 1
+
+    def _digits(self) -> None:
+        text = self.text
+        while self.pos < len(text) and text[self.pos] in _DIGITS:
+            self.pos += 1
+
+    def _number(self) -> Union[int, float]:
+        text, start = self.text, self.pos
+        if text[self.pos] == "-":
+            self.pos += 1
+            if self.pos >= len(text) or text[self.pos] not in _DIGITS:
+                self._fail_at("No number after minus sign", self.pos)
+        if text[self.pos] == "0":
+            self.pos += 1
+            if self.pos < len(text) and text[self.pos] in _DIGITS:
+                self._unexpected(self.pos)
+        else:
+            self._digits()
+        is_float = False
+        if self.pos < len(text) and text[self.pos] == ".":
+            is_float = True
+            self.pos += 1
+            if self.pos >= len(text) or text[self.pos] not in _DIGITS:
+                self._fail_at("Unterminated fractional number", self.pos)
+            self._digits()
+        if self.pos < len(text) and text[self.pos] in "eE":
+            is_float = True
+            self.pos += 1
+            if self.pos < len(text) and text[self.pos] in "+-":
+                self.pos += 1
+            if self.pos >= len(text) or text[self.pos] not in _DIGITS:
+                self._fail_at("Exponent part is missing a number", self.pos)
+            self._digits()
+        literal = text[start : self.pos]
+        return float(literal) if is_float else int(literal)
+
+    def _literal(self, word: str, value: Any) -> Any:
+        text = self.text
+        for offset, expected in enumerate(word):
+            if self.pos + offset >= len(text) or text[self.pos + offset] != expected:
+                self._unexpected(self.pos + offset)
+        self.pos += len(word)
+        return value
+
+    # -- structure ----------------------------------------------------------------------------
+
+    def parse(self) -> Any:
+        # Each open container is a pair: the container and, for objects, the pending key.
+        stack: List[Tuple[Union[Dict[str, Any], List[Any]], str]] = []
+        while True:
+            char = self._peek()
+            value: Any
+            if char == "{":
+                self.pos += 1
+                if self._peek() == "}":
+                    self.pos += 1
+                    value = {}
+                else:
+                    stack.append(({}, self._property_name(_EXPECTED_PROP_OR_BRACE)))
+                    continue
+            elif char == "[":
+                self.pos += 1
+                if self._peek() == "]":
+                    self.pos += 1
+                    value = []
+                else:
+                    stack.append(([], ""))
+                    continue
+            elif char == '"':
+                value = self._string()
+            elif char and (char in _DIGITS or char == "-"):
+                value = self._number()
+            elif char == "t":
+                value = self._literal("true", True)
+            elif char == "f":
+                value = self._literal("false", False)
+            elif char == "n":
+                value = self._literal("null", None)
+            else:
+                self._unexpected(self.pos)
+
+            # Attach the finished value to its parents, closing every container that ends here.
+            while stack:
+                container, key = stack[-1]
+                if isinstance(container, dict):
+                    container[key] = value
+                    following = self._peek()
+                    if following == ",":
+                        self.pos += 1
+                        stack[-1] = (container, self._property_name(_EXPECTED_DOUBLE_QUOTED))
+                        break
+                    if following != "}":
+                        self._unexpected(self.pos, _EXPECTED_COMMA_OR_BRACE)
+                else:
+                    container.append(value)
+                    following = self._peek()
+                    if following == ",":
+                        self.pos += 1
+                        break
+                    if following != "]":
+                        self._unexpected(self.pos, _EXPECTED_COMMA_OR_BRACKET)
+                self.pos += 1
+                stack.pop()
+                value = container
+            else:
+                if self._peek():
+                    self._fail_at("Unexpected non-whitespace character after JSON", self.pos, where="")
+                return value
