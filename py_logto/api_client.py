@@ -19,6 +19,7 @@ from py_logto.api_response import ApiResponse
 from py_logto.configuration import _UNSET, Configuration, _to_timeout
 from py_logto.exceptions import (
     REQUEST_ID_HEADER,
+    ApiConnectionError,
     ApiException,
     ApiResponseValidationError,
     ApiTypeError,
@@ -199,18 +200,31 @@ class ApiClient:
 
         debug = _LOGGER.isEnabledFor(logging.DEBUG)
         started = time.perf_counter() if debug else 0.0
-        response = self.rest_client.request(
-            operation.method,
-            config.host,
-            operation.path,
-            headers,
-            payload,
-            timeout=timeout,
-            retries=config.retries,
-            preload_content=preload_content,
-        )
+        try:
+            response = self.rest_client.request(
+                operation.method,
+                config.host,
+                operation.path,
+                headers,
+                payload,
+                timeout=timeout,
+                retries=config.retries,
+                preload_content=preload_content,
+                max_body=config.max_response_size,
+            )
+        except ApiConnectionError as err:
+            if debug:
+                _LOGGER.debug(
+                    "%s %s failed after %.1f ms: %s: %s",
+                    operation.method,
+                    operation.path,
+                    (time.perf_counter() - started) * 1000,
+                    type(err).__name__,
+                    err,
+                )
+            raise
         if preload_content:
-            response.data = response.response.data
+            response.read()
         if debug:
             _LOGGER.debug(
                 "%s %s -> %d in %.1f ms (request id %s)",
@@ -251,10 +265,7 @@ class ApiClient:
             else:
                 raise ApiTypeError("_request_auth must be a token string or a dict with a 'value'")
         else:
-            try:
-                token = self.configuration.get_access_token()
-            except Exception as err:
-                raise ApiValueError(f"the access_token callable failed: {type(err).__name__}") from err
+            token = self.configuration.get_access_token()
         if not token:
             raise ApiValueError(
                 "access_token is not set: set Configuration.access_token to the user's access token "
@@ -263,6 +274,15 @@ class ApiClient:
         return _checked_header_value("Bearer " + token, "access_token")
 
     def _deserialize(self, response_type: Type[R], response: RESTResponse, raw: bytes) -> R:
+        if response.truncated:
+            raise ApiResponseValidationError(
+                f"the {response.status} response body is larger than max_response_size "
+                f"({self.configuration.max_response_size} bytes); body holds its start",
+                status=response.status,
+                reason=response.reason,
+                headers=response.headers,
+                body=raw,
+            )
         if not raw:
             raise ApiResponseValidationError(
                 f"expected a {response_type.__name__} but the {response.status} response has an empty body",
@@ -312,6 +332,11 @@ def _content_type(requested: Optional[str]) -> str:
 def _checked_header_value(value: str, what: str) -> str:
     if "\r" in value or "\n" in value:
         raise ApiValueError(f"{what} contains a line break, which cannot be sent in a header")
+    if not value.isascii():
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise ApiValueError(f"{what} contains characters that cannot be sent in a header") from None
     return value
 
 

@@ -2,7 +2,9 @@
 
 Every field here is read by the client; none is decorative. Connection-level
 fields (TLS, proxy, pool size) are read when an ``ApiClient`` is created; the
-others (host, token, timeout, retries, debug) on every request.
+others (host, token, timeout, retries, response size, debug) on every request.
+Invalid values raise :class:`~py_logto.exceptions.ApiTypeError` or
+:class:`~py_logto.exceptions.ApiValueError` when they are set.
 """
 
 from __future__ import annotations
@@ -11,15 +13,22 @@ import copy
 import logging
 import sys
 import threading
-from typing import Any, Callable, ClassVar, Mapping, Optional, Tuple, Union
-from urllib.parse import urlsplit, urlunsplit
+import weakref
+from typing import Any, Callable, ClassVar, Dict, Mapping, Optional, Tuple, Union
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from urllib3 import Retry, Timeout
 
-__all__ = ["Configuration", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES", "TokenSource"]
+from py_logto.exceptions import ApiTypeError, ApiValueError
+from py_logto.rest import _logging_retry
+
+__all__ = ["Configuration", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES", "DEFAULT_MAX_RESPONSE_SIZE", "TokenSource"]
 
 #: The default timeout: 10 s to connect, 60 s between bytes of the response.
 DEFAULT_TIMEOUT = Timeout(connect=10.0, read=60.0)
+
+#: The default cap on a response body: 1 MiB, a hundred times Logto's largest answer.
+DEFAULT_MAX_RESPONSE_SIZE = 1024 * 1024
 
 #: The default retry policy: up to 2 new attempts when a connection cannot be
 #: *established* (refused, DNS failure, connect timeout) and nothing else, since
@@ -43,6 +52,7 @@ TimeoutSetting = Union[None, float, int, Timeout, Tuple[Optional[float], Optiona
 RetriesSetting = Union[None, int, Retry]
 
 _LOGGER = logging.getLogger("py_logto")
+_LOGGER.addHandler(logging.NullHandler())
 
 
 class _Unset:
@@ -95,12 +105,18 @@ class Configuration:
         key_file: private key of ``cert_file``.
         assert_hostname: the host name the server certificate must match, when
             it differs from the one in ``host``.
-        proxy: URL of an HTTP(S) proxy.
+        proxy: URL of an HTTP(S) proxy; ``http://user:password@proxy:3128``
+            sends the credentials as ``Proxy-Authorization``.
         proxy_headers: headers sent to the proxy (e.g. ``Proxy-Authorization``).
-        connection_pool_maxsize: connections kept open per host (default 10);
-            size it to the number of threads sharing one client.
-        debug: log each request (method, path, status, timing, request id) to
-            the ``py_logto`` logger at DEBUG level. Bodies and the
+        connection_pool_maxsize: the most connections open to a host at once
+            (default 10); more concurrent calls wait for a free one, at most as
+            long as the connect timeout. Size it to the threads sharing a client.
+        max_response_size: the most bytes of a response body read (default
+            1 MiB); a longer 2xx body raises ``ApiResponseValidationError``, a
+            longer error body is cut. ``None`` reads any size.
+        debug: log each request (method, path, status, timing, request id) and
+            each retry decision to the ``py_logto`` logger at DEBUG level, on
+            stderr unless logging is configured. Bodies and the
             ``Authorization`` header are never logged.
     """
 
@@ -122,6 +138,7 @@ class Configuration:
         proxy: Optional[str] = None,
         proxy_headers: Optional[Mapping[str, str]] = None,
         connection_pool_maxsize: int = 10,
+        max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE,
         debug: bool = False,
     ) -> None:
         self.host = "http://localhost" if host is None else host
@@ -136,8 +153,8 @@ class Configuration:
         self.proxy = proxy
         self.proxy_headers = proxy_headers
         self.connection_pool_maxsize = connection_pool_maxsize
+        self.max_response_size = max_response_size
         self._debug = False
-        self._debug_handler: Optional[logging.Handler] = None
         self.debug = debug
 
     # -- host -----------------------------------------------------------------
@@ -150,12 +167,72 @@ class Configuration:
     @host.setter
     def host(self, value: str) -> None:
         if not isinstance(value, str) or not value.strip():
-            raise TypeError("Configuration.host must be a non-empty URL string")
+            raise ApiTypeError("Configuration.host must be a non-empty URL string")
         value = value.strip().rstrip("/")
-        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
-        if scheme not in ("http", "https"):
-            raise ValueError(f"Configuration.host must start with http:// or https://, got {_redact_url(value)!r}")
+        parts = _checked_url(value, "Configuration.host")
+        if parts.username is not None or parts.password is not None:
+            # urllib3 would silently drop them; Logto authenticates with access_token.
+            raise ApiValueError("Configuration.host must not contain user:password@ (set access_token instead)")
         self._host = value
+
+    # -- access token ---------------------------------------------------------
+
+    @property
+    def access_token(self) -> Optional[TokenSource]:
+        """The user's access token, or a zero-argument callable returning the current one."""
+        return self._access_token
+
+    @access_token.setter
+    def access_token(self, value: Optional[TokenSource]) -> None:
+        if value is not None and not isinstance(value, str) and not callable(value):
+            raise ApiTypeError(
+                f"Configuration.access_token must be a str or a zero-argument callable, not {type(value).__name__}"
+            )
+        self._access_token = value
+
+    # -- proxy, pool, response size --------------------------------------------
+
+    @property
+    def proxy(self) -> Optional[str]:
+        """The URL of the HTTP(S) proxy, or ``None``."""
+        return self._proxy
+
+    @proxy.setter
+    def proxy(self, value: Optional[str]) -> None:
+        if value is not None:
+            if not isinstance(value, str):
+                raise ApiTypeError(f"Configuration.proxy must be a URL string, not {type(value).__name__}")
+            _checked_url(value, "Configuration.proxy")
+        self._proxy = value
+
+    @property
+    def proxy_headers(self) -> Optional[Dict[str, str]]:
+        """Headers sent to the proxy (a copy of what was set)."""
+        return self._proxy_headers
+
+    @proxy_headers.setter
+    def proxy_headers(self, value: Optional[Mapping[str, str]]) -> None:
+        if value is not None and not isinstance(value, Mapping):
+            raise ApiTypeError(f"Configuration.proxy_headers must be a mapping, not {type(value).__name__}")
+        self._proxy_headers = dict(value) if value is not None else None
+
+    @property
+    def connection_pool_maxsize(self) -> int:
+        """The most connections open to one host at once."""
+        return self._connection_pool_maxsize
+
+    @connection_pool_maxsize.setter
+    def connection_pool_maxsize(self, value: int) -> None:
+        self._connection_pool_maxsize = _positive_int(value, "Configuration.connection_pool_maxsize")
+
+    @property
+    def max_response_size(self) -> Optional[int]:
+        """The most bytes of a response body read, or ``None`` for no limit."""
+        return self._max_response_size
+
+    @max_response_size.setter
+    def max_response_size(self, value: Optional[int]) -> None:
+        self._max_response_size = None if value is None else _positive_int(value, "Configuration.max_response_size")
 
     # -- timeout / retries ---------------------------------------------------------
 
@@ -181,38 +258,39 @@ class Configuration:
 
     @property
     def debug(self) -> bool:
-        """Whether request summaries are logged to the ``py_logto`` logger."""
+        """Whether request summaries are logged to the ``py_logto`` logger.
+
+        Only that logger is touched (its level, and a stderr handler when no
+        handler would show its records); it is restored when the last
+        configuration with ``debug`` on turns it off.
+        """
         return self._debug
 
     @debug.setter
     def debug(self, value: bool) -> None:
         value = bool(value)
-        if value == self._debug:
-            return
-        self._debug = value
-        if value:
-            _LOGGER.setLevel(logging.DEBUG)
-            if not any(not isinstance(h, logging.NullHandler) for h in _LOGGER.handlers):
-                handler = logging.StreamHandler(sys.stderr)
-                handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-                _LOGGER.addHandler(handler)
-                self._debug_handler = handler
-        else:
-            _LOGGER.setLevel(logging.NOTSET)
-            if self._debug_handler is not None:
-                _LOGGER.removeHandler(self._debug_handler)
-                self._debug_handler = None
+        if value != self._debug:
+            self._debug = value
+            _debug_logging.turn(self, value)
 
     # -- token ----------------------------------------------------------------
 
     def get_access_token(self) -> Optional[str]:
-        """The token to send now: ``access_token`` itself, or what its callable returns."""
+        """The token to send now: ``access_token`` itself, or what its callable returns.
+
+        Raises:
+            ApiValueError: the callable raised (its exception is the ``__cause__``).
+            ApiTypeError: the callable returned something other than a str or ``None``.
+        """
         token = self.access_token
         if token is None or isinstance(token, str):
             return token
-        value = token()
+        try:
+            value = token()
+        except Exception as err:
+            raise ApiValueError(f"the access_token callable raised {type(err).__name__}") from err
         if value is not None and not isinstance(value, str):
-            raise TypeError("the access_token callable must return a str")
+            raise ApiTypeError(f"the access_token callable must return a str, not {type(value).__name__}")
         return value
 
     # -- defaults -------------------------------------------------------------
@@ -235,10 +313,14 @@ class Configuration:
     def __copy__(self) -> Configuration:
         new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
-        new._debug_handler = None
-        if self.proxy_headers is not None:
-            new.proxy_headers = dict(self.proxy_headers)
+        new.proxy_headers = self.proxy_headers  # a copy of the dict, not the same one
+        if new._debug:
+            _debug_logging.turn(new, True)
         return new
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> Configuration:
+        # Every field is immutable or copied by __copy__; the token callable is shared.
+        return self.__copy__()
 
     def __repr__(self) -> str:
         token = "None" if self.access_token is None else ("<callable>" if callable(self.access_token) else "'***'")
@@ -258,6 +340,7 @@ class Configuration:
         if self.proxy_headers:
             fields.append(f"proxy_headers=<{len(self.proxy_headers)} header(s)>")
         fields.append(f"connection_pool_maxsize={self.connection_pool_maxsize!r}")
+        fields.append(f"max_response_size={self.max_response_size!r}")
         fields.append(f"debug={self.debug!r}")
         return f"Configuration({', '.join(fields)})"
 
@@ -269,27 +352,102 @@ def _to_timeout(value: Any, what: str) -> Optional[Timeout]:
         return value
     if isinstance(value, tuple):
         if len(value) != 2:
-            raise TypeError(f"{what} as a tuple must be (connect, read) seconds")
+            raise ApiTypeError(f"{what} as a tuple must be (connect, read) seconds")
         connect, read = (_to_timeout(part, what) for part in value)
         return Timeout(connect=connect.total if connect else None, read=read.total if read else None)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{what} must be a number of seconds, a urllib3.Timeout or None, not {type(value).__name__}")
-    if value <= 0:
-        raise ValueError(f"{what} must be positive, got {value!r}")
+        raise ApiTypeError(
+            f"{what} must be a number of seconds, a (connect, read) tuple, a urllib3.Timeout or None, "
+            f"not {type(value).__name__}"
+        )
+    if not 0 < value < float("inf"):
+        raise ApiValueError(f"{what} must be a positive number of seconds, got {value!r}")
     return Timeout(total=float(value))
 
 
 def _to_retry(value: Any) -> Retry:
+    # raise_on_status/raise_on_redirect off: urllib3 always hands the last response
+    # back, so an exhausted status retry surfaces as the matching ApiException.
     if value is None:
-        return Retry(
-            total=0, connect=0, read=0, status=0, other=0, redirect=0, raise_on_status=False, raise_on_redirect=False
-        )
+        return _logging_retry(DEFAULT_RETRIES, total=0, connect=0)
     if isinstance(value, Retry):
-        # Always hand the last response back to us, so an exhausted status
-        # retry surfaces as the matching ApiException, never as urllib3's error.
-        return value.new(raise_on_status=False, raise_on_redirect=False)
+        return _logging_retry(value, raise_on_status=False, raise_on_redirect=False)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"Configuration.retries must be None, an int or a urllib3.Retry, not {type(value).__name__}")
+        raise ApiTypeError(f"Configuration.retries must be None, an int or a urllib3.Retry, not {type(value).__name__}")
     if value < 0:
-        raise ValueError(f"Configuration.retries must be >= 0, got {value!r}")
-    return DEFAULT_RETRIES.new(total=value, connect=value)
+        raise ApiValueError(f"Configuration.retries must be >= 0, got {value!r}")
+    return _logging_retry(DEFAULT_RETRIES, total=value, connect=value)
+
+
+def _positive_int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiTypeError(f"{what} must be an int, not {type(value).__name__}")
+    if value < 1:
+        raise ApiValueError(f"{what} must be at least 1, got {value!r}")
+    return value
+
+
+def _checked_url(value: str, what: str) -> SplitResult:
+    """``urlsplit(value)``, after checking the scheme, the host and the port."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ApiValueError(f"{what} must be an http:// or https:// URL with a host, got {_redact_url(value)!r}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError:
+        raise ApiValueError(f"{what} has an invalid port: {_redact_url(value)!r}") from None
+    return parts
+
+
+class _DebugLogging:
+    """Turns the ``py_logto`` logger's DEBUG output on while any configuration has
+    ``debug`` on, and back to how it was when the last one turns it off."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._on: weakref.WeakSet[Configuration] = weakref.WeakSet()
+        self._saved_level: Optional[int] = None
+        self._handler = _StderrHandler()
+        self._handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+
+    def turn(self, config: Configuration, on: bool) -> None:
+        with self._lock:
+            if on:
+                self._on.add(config)
+                if self._saved_level is None:
+                    self._saved_level = _LOGGER.level
+                _LOGGER.setLevel(logging.DEBUG)
+                if self._handler not in _LOGGER.handlers and not _has_output(_LOGGER):
+                    _LOGGER.addHandler(self._handler)
+                return
+            self._on.discard(config)
+            if not self._on:
+                if self._saved_level is not None:
+                    _LOGGER.setLevel(self._saved_level)
+                    self._saved_level = None
+                _LOGGER.removeHandler(self._handler)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time of each record."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+def _has_output(logger: logging.Logger) -> bool:
+    """Whether a handler other than a NullHandler would receive ``logger``'s records."""
+    current: Optional[logging.Logger] = logger
+    while current is not None:
+        if any(not isinstance(handler, logging.NullHandler) for handler in current.handlers):
+            return True
+        if not current.propagate:
+            return False
+        current = current.parent
+    return False
+
+
+_debug_logging = _DebugLogging()

@@ -8,9 +8,10 @@ catches anything the SDK can raise::
     ├── ApiValueError           (also ValueError)  invalid values / missing token, before sending
     ├── ApiAttributeError       (also AttributeError)
     ├── ApiKeyError             (also KeyError)
-    ├── ApiConnectionError      refused / reset connection, DNS, TLS, protocol errors
-    │   └── ApiTimeoutError     connect or read timeout
-    ├── ApiResponseValidationError   a 2xx whose body is not JSON or not the documented model
+    ├── ApiConnectionError      refused / reset connection, DNS, TLS, proxy, protocol errors
+    │   └── ApiTimeoutError     connect or read timeout, or no free pooled connection in time
+    ├── ApiResponseValidationError   a 2xx whose body is not JSON, not the documented model,
+    │                                or larger than Configuration.max_response_size
     └── ApiException            the server answered with a non-2xx status
         ├── BadRequestException            400
         ├── UnauthorizedException          401
@@ -26,6 +27,10 @@ catches anything the SDK can raise::
 parsed Logto error in ``data`` (a :class:`~py_logto.models.RequestErrorBody`,
 or ``None`` when the body is not one) and the ``Logto-Core-Request-Id`` header
 as ``request_id``. ``str(e)`` is one line.
+
+Messages never contain the access token, a password or a code: request bodies
+and headers are never quoted, and validation errors name fields, not values.
+Every exception raised from a lower-level one chains it as ``__cause__``.
 """
 
 from __future__ import annotations
@@ -176,8 +181,9 @@ class _ResponseError(OpenApiException):
 
 
 class ApiResponseValidationError(_ResponseError):
-    """The server answered 2xx, but the body is not JSON or does not match the
-    documented response model. ``status``, ``headers`` and ``body`` are kept."""
+    """The server answered 2xx, but the body is not JSON, does not match the
+    documented response model, or is larger than ``Configuration.max_response_size``
+    (``body`` then holds its start). ``status``, ``headers`` and ``body`` are kept."""
 
     def __init__(
         self,
@@ -190,6 +196,10 @@ class ApiResponseValidationError(_ResponseError):
     ) -> None:
         self._init_response(status, reason, headers, body)
         super().__init__(message)
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{message} (request id: {self.request_id})" if self.request_id else message
 
 
 class ApiException(_ResponseError):
@@ -281,7 +291,7 @@ def _plain_message(body: bytes) -> Optional[str]:
     if text[:1] == "{":
         try:
             parsed = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
             parsed = None
         if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
             return str(parsed["message"])
