@@ -7,6 +7,7 @@ Everything is read from files inside the repository (``spec/`` and
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
@@ -455,22 +456,21 @@ def with_value(body: Any, path: Path_, value: Any) -> Any:
     return body
 
 
-def iter_examples(spec: JsonObject) -> Iterator[Tuple[str, Any]]:
-    """Every ``example``/``examples`` in the spec, with its JSON pointer-like location."""
+def iter_examples(spec: JsonObject) -> Iterator[Tuple[Path_, Any]]:
+    """Every ``example``/``examples`` in the spec, with the keys that lead to it."""
 
-    def walk(node: Any, where: str) -> Iterator[Tuple[str, Any]]:
+    def walk(node: Any, where: Path_) -> Iterator[Tuple[Path_, Any]]:
         if isinstance(node, dict):
             for key, value in node.items():
-                here = f"{where}/{key}"
                 if key in ("example", "examples"):
-                    yield here, value
+                    yield (*where, key), value
                 else:
-                    yield from walk(value, here)
+                    yield from walk(value, (*where, key))
         elif isinstance(node, list):
             for index, value in enumerate(node):
-                yield from walk(value, f"{where}/{index}")
+                yield from walk(value, (*where, str(index)))
 
-    yield from walk(spec, "#")
+    yield from walk(spec, ())
 
 
 # -- how the SDK names a body path in its errors -----------------------------------------
@@ -514,3 +514,41 @@ def _strip_none(annotation: Any) -> Any:
 def names_field(fields: Tuple[str, ...], labels: Tuple[str, ...]) -> bool:
     """Whether one of the reported ``fields`` is one of ``labels`` (or inside it, e.g. ``transports.0``)."""
     return any(field == label or field.startswith(label + ".") for field in fields for label in labels)
+
+
+def union_tags(spec: JsonObject, slot: Slot) -> Tuple[str, ...]:
+    """For the discriminator of a oneOf member (``identifier.type``), every tag of that oneOf."""
+    if slot.path[:-1] not in dict(slot.pins):
+        return ()
+    schema = spec["components"]["schemas"][operations(spec)[slot.operation_id].request_schema]
+    for key in slot.path[:-1]:
+        schema = resolve(spec, schema["properties"][key])[1]
+    discriminator = schema.get("discriminator", {})
+    if discriminator.get("propertyName") != slot.path[-1]:
+        return ()
+    return tuple(discriminator.get("mapping", {}))
+
+
+def filled_in_default(spec: JsonObject, slot: Slot) -> Optional[Any]:
+    """The constant the SDK fills in when ``slot`` is left out (``"type": "WebAuthn"``), if any.
+    A oneOf member's tag has none: in a dict, it is what picks the member."""
+    if union_tags(spec, slot):
+        return None
+    owner = getattr(py_logto, slot.owner)
+    for name, info in owner.model_fields.items():
+        if (info.alias or name) == slot.path[-1] and not info.is_required():
+            return info.default
+    return None
+
+
+ACCESS_TOKEN = "opaque-access-token"
+
+
+@contextlib.contextmanager
+def api_at(url: str) -> Iterator[py_logto.VerificationsApi]:
+    """A ``VerificationsApi`` talking to ``url`` with ``ACCESS_TOKEN``, no retries."""
+    configuration = py_logto.Configuration(host=url)
+    configuration.access_token = ACCESS_TOKEN
+    configuration.retries = 0
+    with py_logto.ApiClient(configuration) as client:
+        yield py_logto.VerificationsApi(client)

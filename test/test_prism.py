@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Type
+from typing import Any, Dict, Iterator, List, Tuple, Type
 
 import pytest
 import urllib3
@@ -202,10 +202,8 @@ def prism_url() -> str:
 
 @pytest.fixture(scope="module")
 def prism_api(prism_url: str) -> Iterator[py_logto.VerificationsApi]:
-    configuration = py_logto.Configuration(host=prism_url)
-    configuration.access_token = "opaque-access-token-for-prism"
-    with py_logto.ApiClient(configuration) as client:
-        yield py_logto.VerificationsApi(client)
+    with contract.api_at(prism_url) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")
@@ -234,10 +232,8 @@ def tap(prism_url: str) -> Iterator[RecordingServer]:
 @pytest.fixture
 def tapped_api(tap: RecordingServer) -> Iterator[py_logto.VerificationsApi]:
     tap.requests.clear()
-    configuration = py_logto.Configuration(host=tap.url)
-    configuration.access_token = "opaque-access-token-for-prism"
-    with py_logto.ApiClient(configuration) as client:
-        yield py_logto.VerificationsApi(client)
+    with contract.api_at(tap.url) as api:
+        yield api
 
 
 def _call(api: py_logto.VerificationsApi, operation_id: str, body: Any, **options: Any) -> Any:
@@ -350,18 +346,6 @@ def _invalid_cases() -> List[Any]:
     return cases
 
 
-def _default_of(slot: contract.Slot) -> Optional[Any]:
-    """The value the SDK fills in when ``slot`` is left out, if it has one. A oneOf
-    member's tag has none: in a dict it is what picks the member."""
-    if slot.path[:-1] in dict(slot.pins):
-        return None
-    owner = getattr(py_logto, slot.owner)
-    for name, info in owner.model_fields.items():
-        if (info.alias or name) == slot.path[-1] and not info.is_required():
-            return info.default
-    return None
-
-
 @pytest.mark.parametrize(("slot", "kind", "value"), _invalid_cases())
 def test_a_body_that_breaks_the_contract_never_reaches_prism(
     slot: contract.Slot, kind: str, value: Any, tapped_api: py_logto.VerificationsApi, tap: RecordingServer
@@ -369,7 +353,7 @@ def test_a_body_that_breaks_the_contract_never_reaches_prism(
     op = contract.operations(SPEC)[slot.operation_id]
     schema = SPEC["components"]["schemas"][op.request_schema]
     body = contract.with_value(contract.sample(SPEC, schema, pins=slot.pins, force=slot.path), slot.path, value)
-    default = _default_of(slot)
+    default = contract.filled_in_default(SPEC, slot)
     if value is contract.MISSING and default is not None:
         # A constant the SDK fills in (``"type": "WebAuthn"``): the body is completed, not refused.
         response = _call(tapped_api, slot.operation_id, body)
@@ -391,7 +375,7 @@ def test_a_body_that_breaks_the_contract_never_reaches_prism(
         op.method,
         tap.url + op.path,
         body=json.dumps(body).encode(),
-        headers={"Authorization": "Bearer opaque-access-token-for-prism", "Content-Type": "application/json", **ORIGIN},
+        headers={"Authorization": f"Bearer {contract.ACCESS_TOKEN}", "Content-Type": "application/json", **ORIGIN},
         retries=False,
     )
     assert raw.status in (400, 422), raw.status

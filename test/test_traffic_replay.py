@@ -161,11 +161,8 @@ def replay() -> Iterator[ReplayServer]:
 
 @pytest.fixture(scope="module")
 def api(replay: ReplayServer) -> Iterator[py_logto.VerificationsApi]:
-    configuration = py_logto.Configuration(host=replay.url)
-    configuration.access_token = "opaque-access-token"
-    configuration.retries = 0
-    with py_logto.ApiClient(configuration) as client:
-        yield py_logto.VerificationsApi(client)
+    with contract.api_at(replay.url) as client:
+        yield client
 
 
 def _call(api: py_logto.VerificationsApi, op: Operation[Any], body: Any) -> Any:
@@ -228,7 +225,7 @@ def test_the_sdk_handles_the_recorded_response(
 
     (method, path, headers, sent) = replay.requests[-1]
     assert (method, path) == (op.method, op.path)
-    assert headers["Authorization"] == "Bearer opaque-access-token"
+    assert headers["Authorization"] == f"Bearer {contract.ACCESS_TOKEN}"
     if body is not None:
         assert json.loads(sent) == body.to_dict()
 

@@ -172,7 +172,8 @@ class LogtoModel(BaseModel):
 class RequestModel(LogtoModel):
     """A request body: unknown keyword arguments are refused, so a typo cannot go unnoticed."""
 
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinities are not JSON: pydantic would send them as null.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ResponseModel(LogtoModel):

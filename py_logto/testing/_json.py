@@ -9,6 +9,7 @@ raise :class:`JsonSyntaxError` carrying the exact ``JSON.parse`` message, e.g.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Dict, List, NoReturn, Optional, Tuple, Union
 
 __all__ = ["JsonSyntaxError", "parse_json", "to_json_bytes"]
@@ -42,13 +43,27 @@ def parse_json(text: str) -> Any:
         return _V8Parser(text).parse()
 
 
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    return value
+
+
 def to_json_bytes(value: Any) -> bytes:
-    """Serialize compactly, like ``JSON.stringify``, as UTF-8."""
+    """Serialize compactly as UTF-8, like ``JSON.stringify``: infinities become ``null`` and lone
+    surrogates ``\\udxxx`` escapes."""
     try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
     except UnicodeEncodeError:
-        # Lone surrogates cannot be UTF-8; JSON.stringify escapes them, and so does ensure_ascii.
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
+        return json.dumps(_finite(value), separators=(",", ":")).encode("ascii")
 
 
 def _utf16_length(text: str) -> int:

@@ -183,10 +183,14 @@ def iso_timestamp(seconds: float) -> str:
 
 
 def _in_minutes(seconds: float) -> str:
-    """``Intl.RelativeTimeFormat('en').format(Math.round(seconds / 60), 'minute')``."""
+    """``Intl.RelativeTimeFormat('en').format(Math.round(seconds / 60), 'minute')`` for a future time."""
     minutes = math.floor(seconds / 60 + 0.5)
-    unit = "minute" if abs(minutes) == 1 else "minutes"
-    return f"in {minutes} {unit}" if minutes >= 0 else f"{-minutes} {unit} ago"
+    return f"in {minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def _same(given: str, expected: str) -> bool:
+    """Compare secrets in constant time; JSON may carry lone surrogates, hence surrogatepass."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
 
 
 def _normalize_recipient(recipient: str) -> str:
@@ -323,7 +327,7 @@ class LogtoState:
         user = call.user
 
         def verify() -> None:
-            if user.password is None or not hmac.compare_digest(user.password.encode(), password.encode()):
+            if user.password is None or not _same(user.password, password):
                 raise LogtoError("session.invalid_credentials")
 
         self._with_sentinel(f"user:{user.id}", verify)
@@ -375,7 +379,7 @@ class LogtoState:
                 raise LogtoError("verification_code.expired")
             if passcode.tries >= CODE_MAX_TRIES:
                 raise LogtoError("verification_code.exceed_max_try")
-            if not hmac.compare_digest(code.encode(), passcode.code.encode()):
+            if not _same(code, passcode.code):
                 passcode.tries += 1
                 raise LogtoError("verification_code.code_mismatch")
             passcode.consumed = True
@@ -453,6 +457,7 @@ def _form_encode(pairs: List[Tuple[str, str]]) -> str:
     """``URLSearchParams.toString()``: only ``*-._`` and alphanumerics stay, spaces become ``+``."""
 
     def component(text: str) -> str:
+        text = re.sub("[\ud800-\udfff]", "\ufffd", text)  # lone surrogates, as USVString conversion does
         return quote(text, safe="*").replace("%20", "+").replace("~", "%7E")
 
     return "&".join(f"{component(key)}={component(value)}" for key, value in pairs)
