@@ -12,10 +12,12 @@ host, and a call waits for a free one at most as long as its connect timeout.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
 import re
 import ssl
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set, Tuple, Type, Union
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import urllib3
@@ -189,9 +191,26 @@ class RESTClientObject:
         return pool.urlopen(method, prefix + path, **options)
 
     def clear(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection: the idle ones now, the ones calls on other
+        threads are using when those calls finish. Later calls open new pools."""
+        pools: List[Optional[HTTPConnectionPool]] = [pool for pool, _ in self._pools.values()]
+        in_manager = self._manager.pools.keys()  # a snapshot; the container cannot be iterated
+        pools += [self._manager.pools.get(key) for key in in_manager]
         self._pools.clear()
-        self._manager.clear()
+        self._manager.clear()  # forgets the pools (urllib3 2.x does not close them)
+        closed: Set[int] = set()
+        for pool in pools:
+            if pool is None or id(pool) in closed:
+                continue
+            closed.add(id(pool))
+            waiting_room = pool.pool
+            pool.close()
+            if waiting_room is not None:
+                # A call blocked waiting for a free connection of the closed pool
+                # would wait its whole timeout: hand it an empty slot to go on with.
+                with contextlib.suppress(queue.Full):
+                    for _ in range(waiting_room.maxsize):
+                        waiting_room.put_nowait(None)
 
 
 def _read_capped(result: RESTResponse, limit: int) -> None:

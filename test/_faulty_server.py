@@ -142,14 +142,9 @@ class FaultyServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stopped.set()
-        with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-        self._listener.close()
         with self._lock:
             conns = list(self._conns)
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)  # wakes a thread blocked in recv
+        unblock(self._listener, conns)
         if self._acceptor.is_alive():
             self._acceptor.join(5)
         for thread in list(self._threads):
@@ -249,6 +244,15 @@ def _echo(request: Request) -> bytes:
             record_id = sent["verificationId"]
     body = json.dumps({"verificationRecordId": record_id, "expiresAt": GOOD_EXPIRY}).encode()
     return response(200, body, headers=(("Content-Type", "application/json"), ("Logto-Core-Request-Id", "req-ok")))
+
+
+def unblock(listener: socket.socket, sockets: Sequence[socket.socket]) -> None:
+    """Close ``listener`` and shut ``sockets`` down, waking the threads blocked in
+    ``accept()`` or ``recv()`` on them (closing alone does not, on Linux)."""
+    for sock in (listener, *sockets):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    listener.close()
 
 
 def _quiet_close(conn: socket.socket) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Any, Iterator, List
+from typing import Any, Callable, Iterator, List
 
 import py_logto
 from py_logto.models import CreateVerificationByPasswordRequest
@@ -43,6 +43,16 @@ def stopwatch() -> Iterator[Stopwatch]:
         yield watch
     finally:
         watch.elapsed = time.perf_counter() - started
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 3.0) -> bool:
+    """Whether ``condition()`` became true within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def foreign_classes(exc: BaseException) -> List[str]:

@@ -5,6 +5,7 @@ from typing import Iterator
 import pytest
 
 import py_logto
+from test._faulty_server import FaultyServer
 from test._server import RecordingServer
 
 TOKEN = "test-access-token-5f1c9b"
@@ -13,6 +14,13 @@ TOKEN = "test-access-token-5f1c9b"
 @pytest.fixture
 def server() -> Iterator[RecordingServer]:
     with RecordingServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def faulty() -> Iterator[FaultyServer]:
+    """A raw-socket server that answers well unless a test queues a fault."""
+    with FaultyServer() as srv:
         yield srv
 
 

@@ -75,12 +75,6 @@ VARIANTS = {
 
 
 @pytest.fixture
-def faulty() -> Iterator[FaultyServer]:
-    with FaultyServer() as srv:
-        yield srv
-
-
-@pytest.fixture
 def api(faulty: FaultyServer) -> Iterator[py_logto.VerificationsApi]:
     api = api_for(faulty.url, timeout=TIMEOUT)
     yield api

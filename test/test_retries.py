@@ -19,12 +19,6 @@ OPT_IN = Retry(total=2, status_forcelist=[503], allowed_methods=None, respect_re
 
 
 @pytest.fixture
-def faulty() -> Iterator[FaultyServer]:
-    with FaultyServer() as srv:
-        yield srv
-
-
-@pytest.fixture
 def retry_log(caplog: pytest.LogCaptureFixture) -> Iterator[List[str]]:
     """The py_logto log lines about attempts, as they come."""
     caplog.set_level(logging.DEBUG, logger="py_logto")
@@ -189,3 +183,19 @@ def test_a_user_retry_subclass_keeps_its_behaviour(faulty: FaultyServer, retry_l
     api.api_client.close()
     assert NoBackoff.seen, "the subclass's own method was not used"
     assert len(retry_log) == 1
+
+
+def test_allowing_every_method_also_re_sends_after_read_errors_unless_read_is_0(faulty: FaultyServer) -> None:
+    """Why the README's status-retry example says ``read=0``: ``allowed_methods=None``
+    lets urllib3 re-send a POST the server received and then dropped."""
+    for read, sent in ((None, 2), (0, 1)):
+        faulty.queue(Fault(b"", CLOSE))
+        retries = Retry(total=2, read=read, status_forcelist=[503], allowed_methods=None)
+        api = api_for(faulty.url, timeout=TIMEOUT, retries=retries)
+        before = len(faulty.requests)
+        try:
+            api.create_verification_by_password(password_request())
+        except py_logto.ApiConnectionError:
+            assert sent == 1
+        api.api_client.close()
+        assert len(faulty.requests) - before == sent

@@ -18,10 +18,9 @@ import re
 import secrets
 import string
 import threading
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 from urllib.parse import quote
 
 from py_logto.testing._json import to_json_bytes
@@ -150,9 +149,19 @@ class _Record:
     id: str
     type: str
     expires_at: float
-    user_id: Optional[str] = None
-    data: Dict[str, Any] = field(default_factory=dict)
-    verified: bool = False
+    data: Dict[str, str] = field(default_factory=dict)
+
+
+class _Channel(NamedTuple):
+    connector_type: str  # Logto's ConnectorType
+    record_type: str  # Logto's VerificationType
+    outbox_name: str
+
+
+_CHANNELS = {
+    "email": _Channel("Email", "EmailVerificationCode", "email"),
+    "phone": _Channel("Sms", "PhoneVerificationCode", "sms"),
+}
 
 
 @dataclass
@@ -199,7 +208,8 @@ def _normalize_recipient(recipient: str) -> str:
 
 
 class LogtoState:
-    """The sandbox's tenant. Every public method takes the lock, so requests may run in parallel."""
+    """The sandbox's tenant. Set-up methods take :attr:`lock`; route methods expect the caller to
+    hold it, so parallel requests see one consistent state."""
 
     def __init__(self, clock: Callable[[], float], on_message: Optional[Callable[[SentMessage], None]] = None) -> None:
         self._clock = clock
@@ -278,8 +288,8 @@ class LogtoState:
 
     # -- shared pieces ------------------------------------------------------------------------
 
-    def _new_record(self, record_type: str, user_id: Optional[str] = None, **data: Any) -> _Record:
-        record = _Record(random_id(), record_type, self.now() + RECORD_TTL, user_id, data)
+    def _new_record(self, record_type: str, **data: str) -> _Record:
+        record = _Record(random_id(), record_type, self.now() + RECORD_TTL, data)
         self._records[record.id] = record
         return record
 
@@ -331,18 +341,17 @@ class LogtoState:
                 raise LogtoError("session.invalid_credentials")
 
         self._with_sentinel(f"user:{user.id}", verify)
-        record = self._new_record("Password", user.id)
+        record = self._new_record("Password")
         return 201, {"verificationRecordId": record.id, "expiresAt": iso_timestamp(record.expires_at)}
 
     def send_code(self, call: Call) -> Tuple[int, Dict[str, Any]]:
         kind, value = call.body["identifier"]["type"], call.body["identifier"]["value"]
-        user = call.user
-        is_new = value != (user.email if kind == "email" else user.phone)
+        channel = _CHANNELS[kind]
+        is_new = value != (call.user.email if kind == "email" else call.user.phone)
         template = "BindNewIdentifier" if is_new else call.body.get("templateType", "UserPermissionValidation")
 
-        connector_type = "Email" if kind == "email" else "Sms"
-        if not any(c.type == connector_type for c in self.connectors.values()):
-            raise LogtoError("connector.not_found", type=connector_type)
+        if not any(c.type == channel.connector_type for c in self.connectors.values()):
+            raise LogtoError("connector.not_found", type=channel.connector_type)
         recipient_key = _normalize_recipient(value)
         now = self.now()
         sends = [t for t in self._sends.get(recipient_key, []) if t > now - MESSAGE_WINDOW]
@@ -350,15 +359,10 @@ class LogtoState:
             raise LogtoError("request.message_rate_limited")
         self._sends[recipient_key] = [*sends, now]
 
-        record = self._new_record(
-            f"{'Email' if kind == 'email' else 'Phone'}VerificationCode",
-            None if is_new else user.id,
-            identifier={"type": kind, "value": value},
-            templateType=template,
-        )
+        record = self._new_record(channel.record_type)
         code = random_id(6, string.digits)
         self._passcodes[record.id] = _Passcode(code, {kind: value}, now)
-        message = SentMessage("email" if kind == "email" else "sms", value, code, template, record.id, now)
+        message = SentMessage(channel.outbox_name, value, code, template, record.id, now)
         self.outbox.append(message)
         if self._on_message is not None:
             self._on_message(message)
@@ -367,7 +371,7 @@ class LogtoState:
     def verify_code(self, call: Call) -> Tuple[int, Dict[str, Any]]:
         identifier, code = call.body["identifier"], call.body["code"]
         kind, value = identifier["type"], identifier["value"]
-        record = self._record(call.body["verificationId"], f"{'Email' if kind == 'email' else 'Phone'}VerificationCode")
+        record = self._record(call.body["verificationId"], _CHANNELS[kind].record_type)
 
         def verify() -> None:
             passcode = self._passcodes.get(record.id)
@@ -385,7 +389,6 @@ class LogtoState:
             passcode.consumed = True
 
         self._with_sentinel(f"identifier:{value}", verify)
-        record.verified = True
         return 200, {"verificationRecordId": record.id}
 
     def create_by_social(self, call: Call) -> Tuple[int, Dict[str, Any]]:
@@ -413,18 +416,12 @@ class LogtoState:
         if not isinstance(connector_data.get("code"), str):
             # Logto's mock social connector rejects callback data without a code, quoting it.
             raise LogtoError("connector.invalid_response", data={"message": to_json_bytes(connector_data).decode()})
-        user_id = connector_data.get("userId")
-        record.data["socialUserInfo"] = {
-            "id": user_id if isinstance(user_id, str) else f"mock-social-sub-{uuid.uuid4()}",
-            **{k: v for k, v in connector_data.items() if k in ("email", "phone", "name", "avatar")},
-        }
-        record.verified = True
         return 200, {"verificationRecordId": record.id}
 
     def webauthn_options(self, call: Call) -> Tuple[int, Dict[str, Any]]:
         user = call.user
         challenge = b64url_encode(secrets.token_bytes(32))
-        record = self._new_record("WebAuthn", user.id, challenge=challenge, rpId=call.hostname)
+        record = self._new_record("WebAuthn", challenge=challenge, rpId=call.hostname)
         options = registration_options(
             rp_id=call.hostname,
             user_id=user.id,
@@ -440,7 +437,7 @@ class LogtoState:
     def verify_webauthn(self, call: Call) -> Tuple[int, Dict[str, Any]]:
         record = self._record(call.body["verificationRecordId"], "WebAuthn")
         try:
-            credential = verify_registration(
+            verify_registration(
                 call.body["payload"],
                 challenge=record.data["challenge"],
                 rp_id=record.data["rpId"],
@@ -448,8 +445,6 @@ class LogtoState:
             )
         except WebAuthnError as error:
             raise LogtoError("session.mfa.webauthn_verification_failed", data={"message": str(error)}) from error
-        record.data["credential"] = credential
-        record.verified = True
         return 200, {"verificationRecordId": record.id}
 
 

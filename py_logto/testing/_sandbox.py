@@ -165,8 +165,7 @@ class LogtoSandbox:
         """Add a social connector that behaves like Logto's mock social connector.
 
         Its authorization URI is ``<authorization_endpoint>?state=..&redirect_uri=..&scope=..``,
-        and its verification needs a string ``code`` in ``connectorData`` (``userId`` and
-        ``email`` there become the social identity).
+        and its verification needs a string ``code`` in ``connectorData``.
         """
         return self._state.add_connector(
             SandboxConnector(connector_id or random_id(12), "Social", authorization_endpoint, scope)

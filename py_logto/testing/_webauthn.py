@@ -103,7 +103,6 @@ def _parse_authenticator_data(auth_data: Any) -> Dict[str, Any]:
     parsed: Dict[str, Any] = {
         "rp_id_hash": auth_data[:32],
         "flags": flags,
-        "counter": int.from_bytes(auth_data[33:37], "big"),
         "aaguid": None,
         "credential_id": None,
         "public_key": None,
@@ -156,10 +155,8 @@ def _check_client_data(encoded: str, challenge: str, origins: Sequence[str]) -> 
             raise WebAuthnError(f'Unexpected tokenBinding.status value of "{_js(status)}"')
 
 
-def verify_registration(
-    payload: Mapping[str, Any], *, challenge: str, rp_id: str, origins: Sequence[str]
-) -> Dict[str, Any]:
-    """Check a (guard-valid) ``BindWebAuthnPayload`` as Logto does; return the credential.
+def verify_registration(payload: Mapping[str, Any], *, challenge: str, rp_id: str, origins: Sequence[str]) -> None:
+    """Check a (guard-valid) ``BindWebAuthnPayload`` as Logto does.
 
     Raises:
         WebAuthnError: with the message Logto reports for the first failed check.
@@ -205,12 +202,6 @@ def verify_registration(
         raise WebAuthnError(f'The Logto sandbox verifies only "none" attestation, not "{fmt}"')
     else:
         raise WebAuthnError(f"Unsupported Attestation Format: {_js(fmt)}")
-    return {
-        "credential_id": b64url_encode(auth["credential_id"]),
-        "public_key": b64url_encode(auth["public_key"]),
-        "counter": auth["counter"],
-        "transports": list(response.get("transports") or []),
-    }
 
 
 def _p256_point() -> Dict[int, Any]:

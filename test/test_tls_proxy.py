@@ -1,0 +1,157 @@
+"""TLS and proxies, for real: a local HTTPS server with a certificate made here by
+``trustme``, and a local forward/CONNECT proxy."""
+
+from __future__ import annotations
+
+import base64
+import ssl
+from pathlib import Path
+from typing import Iterator, Tuple
+
+import pytest
+import trustme
+from urllib3.exceptions import InsecureRequestWarning
+
+import py_logto
+from test._faulty_server import FaultyServer
+from test._proxy import Proxy
+from test._reliability import PASSWORD, api_for, assert_ours, password_request, wait_for
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def ca_file(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("tls") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+def server_context(ca: trustme.CA, *names: str, client_auth: bool = False) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    if client_auth:
+        ca.configure_trust(context)
+        context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
+@pytest.fixture
+def https(ca: trustme.CA) -> Iterator[FaultyServer]:
+    with FaultyServer(server_context(ca, "localhost", "127.0.0.1")) as srv:
+        yield srv
+
+
+def call(api: py_logto.VerificationsApi) -> str:
+    try:
+        return api.create_verification_by_password(password_request()).verification_record_id
+    finally:
+        api.api_client.close()
+
+
+def test_verify_ssl_is_on_by_default_and_a_self_signed_certificate_fails(https: FaultyServer) -> None:
+    assert py_logto.Configuration().verify_ssl is True
+    with pytest.raises(py_logto.ApiConnectionError, match="TLS error") as info:
+        call(api_for(https.url))
+    assert type(info.value) is py_logto.ApiConnectionError
+    assert_ours(info.value)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(info.value)
+    assert https.requests == []
+
+
+def test_ssl_ca_cert_makes_it_pass(https: FaultyServer, ca_file: str) -> None:
+    assert call(api_for(https.url, ssl_ca_cert=ca_file)) == "vrf_default"
+
+
+def test_verify_ssl_false_passes_with_urllib3_s_warning(https: FaultyServer) -> None:
+    with pytest.warns(InsecureRequestWarning):
+        assert call(api_for(https.url, verify_ssl=False)) == "vrf_default"
+
+
+def test_assert_hostname(ca: trustme.CA, ca_file: str) -> None:
+    with FaultyServer(server_context(ca, "logto.internal")) as srv:
+        with pytest.raises(py_logto.ApiConnectionError, match="TLS error"):
+            call(api_for(srv.url, ssl_ca_cert=ca_file))
+        assert call(api_for(srv.url, ssl_ca_cert=ca_file, assert_hostname="logto.internal")) == "vrf_default"
+        with pytest.raises(py_logto.ApiConnectionError, match="TLS error"):
+            call(api_for(srv.url, ssl_ca_cert=ca_file, assert_hostname="other.internal"))
+
+
+@pytest.fixture(scope="module")
+def client_cert(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Tuple[str, str]:
+    issued = ca.issue_cert("backend@example.com")
+    folder = tmp_path_factory.mktemp("client")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    cert.write_bytes(b"".join(blob.bytes() for blob in issued.cert_chain_pems))
+    issued.private_key_pem.write_to_path(str(key))
+    return str(cert), str(key)
+
+
+def test_cert_file_and_key_file_for_mutual_tls(ca: trustme.CA, ca_file: str, client_cert: Tuple[str, str]) -> None:
+    cert_file, key_file = client_cert
+    with FaultyServer(server_context(ca, "127.0.0.1", client_auth=True)) as srv:
+        assert call(api_for(srv.url, ssl_ca_cert=ca_file, cert_file=cert_file, key_file=key_file)) == "vrf_default"
+        with pytest.raises(py_logto.ApiConnectionError) as info:
+            call(api_for(srv.url, ssl_ca_cert=ca_file))
+        assert_ours(info.value)
+        assert wait_for(lambda: srv.tls_failures == 1), "the server did not refuse the handshake"
+        assert len(srv.requests) == 1
+
+
+def test_a_missing_ca_file_is_a_tls_connection_error(https: FaultyServer, tmp_path: Path) -> None:
+    with pytest.raises(py_logto.ApiConnectionError, match="TLS error") as info:
+        call(api_for(https.url, ssl_ca_cert=str(tmp_path / "missing.pem")))
+    assert_ours(info.value)
+
+
+# -- proxies ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def proxy() -> Iterator[Proxy]:
+    with Proxy() as running:
+        yield running
+
+
+def test_an_http_target_goes_through_the_proxy(proxy: Proxy) -> None:
+    with FaultyServer() as target:
+        api = api_for(target.url, proxy=proxy.url, proxy_headers={"Proxy-Authorization": "Basic c2VjcmV0"})
+        assert call(api) == "vrf_default"
+        assert len(target.requests) == 1
+    (seen,) = proxy.seen
+    assert (seen.method, seen.target) == ("POST", target.url + "/api/verifications/password")
+    assert seen.headers["proxy-authorization"] == "Basic c2VjcmV0"
+    assert seen.headers["authorization"].startswith("Bearer ")
+
+
+def test_an_https_target_is_tunnelled_with_connect(proxy: Proxy, https: FaultyServer, ca_file: str) -> None:
+    api = api_for(https.url, ssl_ca_cert=ca_file, proxy=proxy.url, proxy_headers={"Proxy-Authorization": "Basic eA=="})
+    assert call(api) == "vrf_default"
+    (seen,) = proxy.seen
+    assert (seen.method, seen.target) == ("CONNECT", f"127.0.0.1:{https.port}")
+    assert seen.headers["proxy-authorization"] == "Basic eA=="
+    assert "authorization" not in seen.headers, "the access token must stay inside the tunnel"
+    (request,) = https.requests
+    assert "proxy-authorization" not in request.headers, "proxy credentials must not reach the server"
+    assert request.headers["authorization"].startswith("Bearer ")
+
+
+def test_credentials_in_the_proxy_url_become_proxy_authorization(proxy: Proxy) -> None:
+    proxied = proxy.url.replace("http://", f"http://backend:{PASSWORD}%40x@")
+    config = py_logto.Configuration(proxy=proxied)
+    assert PASSWORD not in repr(config)
+    with FaultyServer() as target:
+        assert call(api_for(target.url, proxy=proxied)) == "vrf_default"
+    expected = "Basic " + base64.b64encode(f"backend:{PASSWORD}@x".encode()).decode()
+    assert proxy.seen[0].headers["proxy-authorization"] == expected
+
+
+def test_an_unreachable_proxy_is_a_proxy_error() -> None:
+    with FaultyServer(listening=False) as closed, FaultyServer() as target:
+        with pytest.raises(py_logto.ApiConnectionError, match="proxy error") as info:
+            call(api_for(target.url, proxy=closed.url, retries=None))
+        assert target.requests == []
+    assert_ours(info.value)
