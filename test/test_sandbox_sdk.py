@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, Optional
 from urllib.parse import parse_qs, urlsplit
@@ -30,6 +31,7 @@ def user(sandbox: LogtoSandbox) -> SandboxUser:
     return sandbox.add_user(password=PASSWORD, email=EMAIL, phone=PHONE, username="jane")
 
 
+@contextmanager
 def _api(sandbox: LogtoSandbox, token: str) -> Iterator[py_logto.VerificationsApi]:
     configuration = py_logto.Configuration(host=sandbox.url)
     configuration.access_token = token
@@ -39,12 +41,14 @@ def _api(sandbox: LogtoSandbox, token: str) -> Iterator[py_logto.VerificationsAp
 
 @pytest.fixture
 def api(sandbox: LogtoSandbox, user: SandboxUser) -> Iterator[py_logto.VerificationsApi]:
-    yield from _api(sandbox, sandbox.issue_token(user))
+    with _api(sandbox, sandbox.issue_token(user)) as api:
+        yield api
 
 
 @pytest.fixture
 def third_party_api(sandbox: LogtoSandbox, user: SandboxUser) -> Iterator[py_logto.VerificationsApi]:
-    yield from _api(sandbox, sandbox.issue_token(user, first_party=False))
+    with _api(sandbox, sandbox.issue_token(user, first_party=False)) as api:
+        yield api
 
 
 def _email(value: str = EMAIL) -> py_logto.EmailVerificationCodeIdentifier:
@@ -166,7 +170,7 @@ def test_missing_or_unknown_or_revoked_token_is_401(sandbox: LogtoSandbox, user:
             "auth.authorization_token_type_not_supported",
         ),
     ]
-    for api in _api(sandbox, sandbox.issue_token(user)):
+    with _api(sandbox, sandbox.issue_token(user)) as api:
         for auth, code in cases:
             with pytest.raises(py_logto.UnauthorizedException) as caught:
                 api.create_verification_by_password(
@@ -529,7 +533,7 @@ def test_injected_clock_drives_expiry() -> None:
     now = [START]
     with LogtoSandbox(clock=lambda: now[0]) as sandbox:
         user = sandbox.add_user(password=PASSWORD, email=EMAIL)
-        for api in _api(sandbox, sandbox.issue_token(user)):
+        with _api(sandbox, sandbox.issue_token(user)) as api:
             record_id = _send(api, _email())
             now[0] += 599.9
             assert _verify(api, _email(), record_id, _code_for(sandbox, record_id)) == record_id
