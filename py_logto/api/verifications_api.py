@@ -12,25 +12,10 @@ from typing import Optional
 import urllib3
 from typing_extensions import Unpack
 
+from py_logto import models
 from py_logto._operation import Operation
 from py_logto.api_client import ApiClient, RequestOptions
 from py_logto.api_response import ApiResponse
-from py_logto.models.create_verification_by_password201_response import CreateVerificationByPassword201Response
-from py_logto.models.create_verification_by_password_request import CreateVerificationByPasswordRequest
-from py_logto.models.create_verification_by_social201_response import CreateVerificationBySocial201Response
-from py_logto.models.create_verification_by_social_request import CreateVerificationBySocialRequest
-from py_logto.models.create_verification_by_verification_code_request import (
-    CreateVerificationByVerificationCodeRequest,
-)
-from py_logto.models.generate_web_authn_registration_options200_response import (
-    GenerateWebAuthnRegistrationOptions200Response,
-)
-from py_logto.models.verify_verification_by_social_request import VerifyVerificationBySocialRequest
-from py_logto.models.verify_verification_by_verification_code200_response import (
-    VerifyVerificationByVerificationCode200Response,
-)
-from py_logto.models.verify_verification_code_verification_request import VerifyVerificationCodeVerificationRequest
-from py_logto.models.verify_web_authn_registration_request import VerifyWebAuthnRegistrationRequest
 
 __all__ = ["VerificationsApi"]
 
@@ -40,71 +25,76 @@ _CREATE_VERIFICATION_BY_PASSWORD = Operation(
     operation_id="CreateVerificationByPassword",
     method="POST",
     path="/api/verifications/password",
-    request_type=CreateVerificationByPasswordRequest,
     body_param="create_verification_by_password_request",
     success_status=201,
-    response_type=CreateVerificationByPassword201Response,
     error_statuses=(400, *_AUTH_ERRORS, 422),
+    load_models=lambda: (models.CreateVerificationByPasswordRequest, models.CreateVerificationByPassword201Response),
 )
 _CREATE_VERIFICATION_BY_VERIFICATION_CODE = Operation(
     operation_id="CreateVerificationByVerificationCode",
     method="POST",
     path="/api/verifications/verification-code",
-    request_type=CreateVerificationByVerificationCodeRequest,
     body_param="create_verification_by_verification_code_request",
     success_status=201,
-    response_type=CreateVerificationByPassword201Response,
     error_statuses=(400, *_AUTH_ERRORS, 422, 429, 501),
+    load_models=lambda: (
+        models.CreateVerificationByVerificationCodeRequest,
+        models.CreateVerificationByPassword201Response,
+    ),
 )
 _VERIFY_VERIFICATION_BY_VERIFICATION_CODE = Operation(
     operation_id="VerifyVerificationByVerificationCode",
     method="POST",
     path="/api/verifications/verification-code/verify",
-    request_type=VerifyVerificationCodeVerificationRequest,
     body_param="verify_verification_code_verification_request",
     success_status=200,
-    response_type=VerifyVerificationByVerificationCode200Response,
     error_statuses=(400, *_AUTH_ERRORS, 501),
+    load_models=lambda: (
+        models.VerifyVerificationCodeVerificationRequest,
+        models.VerifyVerificationByVerificationCode200Response,
+    ),
 )
 _CREATE_VERIFICATION_BY_SOCIAL = Operation(
     operation_id="CreateVerificationBySocial",
     method="POST",
     path="/api/verifications/social",
-    request_type=CreateVerificationBySocialRequest,
     body_param="create_verification_by_social_request",
     success_status=201,
-    response_type=CreateVerificationBySocial201Response,
     error_statuses=(400, *_AUTH_ERRORS, 404, 422),
+    load_models=lambda: (models.CreateVerificationBySocialRequest, models.CreateVerificationBySocial201Response),
 )
 _VERIFY_VERIFICATION_BY_SOCIAL = Operation(
     operation_id="VerifyVerificationBySocial",
     method="POST",
     path="/api/verifications/social/verify",
-    request_type=VerifyVerificationBySocialRequest,
     body_param="verify_verification_by_social_request",
     success_status=200,
-    response_type=VerifyVerificationByVerificationCode200Response,
     error_statuses=(400, *_AUTH_ERRORS, 404, 422),
+    load_models=lambda: (
+        models.VerifyVerificationBySocialRequest,
+        models.VerifyVerificationByVerificationCode200Response,
+    ),
 )
 _GENERATE_WEB_AUTHN_REGISTRATION_OPTIONS = Operation(
     operation_id="GenerateWebAuthnRegistrationOptions",
     method="POST",
     path="/api/verifications/web-authn/registration",
-    request_type=None,
     body_param=None,
     success_status=200,
-    response_type=GenerateWebAuthnRegistrationOptions200Response,
     error_statuses=_AUTH_ERRORS,
+    load_models=lambda: (None, models.GenerateWebAuthnRegistrationOptions200Response),
 )
 _VERIFY_WEB_AUTHN_REGISTRATION = Operation(
     operation_id="VerifyWebAuthnRegistration",
     method="POST",
     path="/api/verifications/web-authn/registration/verify",
-    request_type=VerifyWebAuthnRegistrationRequest,
     body_param="verify_web_authn_registration_request",
     success_status=200,
-    response_type=VerifyVerificationByVerificationCode200Response,
     error_statuses=(400, *_AUTH_ERRORS, 404),
+    load_models=lambda: (
+        models.VerifyWebAuthnRegistrationRequest,
+        models.VerifyVerificationByVerificationCode200Response,
+    ),
 )
 
 #: Every operation of this API, keyed by operationId.
@@ -144,9 +134,9 @@ class VerificationsApi:
 
     def create_verification_by_password(
         self,
-        create_verification_by_password_request: CreateVerificationByPasswordRequest,
+        create_verification_by_password_request: models.CreateVerificationByPasswordRequest,
         **options: Unpack[RequestOptions],
-    ) -> CreateVerificationByPassword201Response:
+    ) -> models.CreateVerificationByPassword201Response:
         """Create a record by password.
 
         Create a verification record by verifying the password.
@@ -170,15 +160,15 @@ class VerificationsApi:
 
     def create_verification_by_password_with_http_info(
         self,
-        create_verification_by_password_request: CreateVerificationByPasswordRequest,
+        create_verification_by_password_request: models.CreateVerificationByPasswordRequest,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[CreateVerificationByPassword201Response]:
+    ) -> ApiResponse[models.CreateVerificationByPassword201Response]:
         """Like :meth:`create_verification_by_password`, with the status, headers and raw body."""
         return self.api_client.call(_CREATE_VERIFICATION_BY_PASSWORD, create_verification_by_password_request, options)
 
     def create_verification_by_password_without_preload_content(
         self,
-        create_verification_by_password_request: CreateVerificationByPasswordRequest,
+        create_verification_by_password_request: models.CreateVerificationByPasswordRequest,
         **options: Unpack[RequestOptions],
     ) -> urllib3.BaseHTTPResponse:
         """Like :meth:`create_verification_by_password`, returning urllib3's response unread."""
@@ -190,9 +180,9 @@ class VerificationsApi:
 
     def create_verification_by_social(
         self,
-        create_verification_by_social_request: CreateVerificationBySocialRequest,
+        create_verification_by_social_request: models.CreateVerificationBySocialRequest,
         **options: Unpack[RequestOptions],
-    ) -> CreateVerificationBySocial201Response:
+    ) -> models.CreateVerificationBySocial201Response:
         """Create a social verification record.
 
         Create a social verification record and return the authorization URI.
@@ -216,15 +206,15 @@ class VerificationsApi:
 
     def create_verification_by_social_with_http_info(
         self,
-        create_verification_by_social_request: CreateVerificationBySocialRequest,
+        create_verification_by_social_request: models.CreateVerificationBySocialRequest,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[CreateVerificationBySocial201Response]:
+    ) -> ApiResponse[models.CreateVerificationBySocial201Response]:
         """Like :meth:`create_verification_by_social`, with the status, headers and raw body."""
         return self.api_client.call(_CREATE_VERIFICATION_BY_SOCIAL, create_verification_by_social_request, options)
 
     def create_verification_by_social_without_preload_content(
         self,
-        create_verification_by_social_request: CreateVerificationBySocialRequest,
+        create_verification_by_social_request: models.CreateVerificationBySocialRequest,
         **options: Unpack[RequestOptions],
     ) -> urllib3.BaseHTTPResponse:
         """Like :meth:`create_verification_by_social`, returning urllib3's response unread."""
@@ -234,9 +224,9 @@ class VerificationsApi:
 
     def verify_verification_by_social(
         self,
-        verify_verification_by_social_request: VerifyVerificationBySocialRequest,
+        verify_verification_by_social_request: models.VerifyVerificationBySocialRequest,
         **options: Unpack[RequestOptions],
-    ) -> VerifyVerificationByVerificationCode200Response:
+    ) -> models.VerifyVerificationByVerificationCode200Response:
         """Verify a social verification record.
 
         Verify a social verification record by callback connector data, and save the
@@ -261,15 +251,15 @@ class VerificationsApi:
 
     def verify_verification_by_social_with_http_info(
         self,
-        verify_verification_by_social_request: VerifyVerificationBySocialRequest,
+        verify_verification_by_social_request: models.VerifyVerificationBySocialRequest,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[VerifyVerificationByVerificationCode200Response]:
+    ) -> ApiResponse[models.VerifyVerificationByVerificationCode200Response]:
         """Like :meth:`verify_verification_by_social`, with the status, headers and raw body."""
         return self.api_client.call(_VERIFY_VERIFICATION_BY_SOCIAL, verify_verification_by_social_request, options)
 
     def verify_verification_by_social_without_preload_content(
         self,
-        verify_verification_by_social_request: VerifyVerificationBySocialRequest,
+        verify_verification_by_social_request: models.VerifyVerificationBySocialRequest,
         **options: Unpack[RequestOptions],
     ) -> urllib3.BaseHTTPResponse:
         """Like :meth:`verify_verification_by_social`, returning urllib3's response unread."""
@@ -281,9 +271,9 @@ class VerificationsApi:
 
     def create_verification_by_verification_code(
         self,
-        create_verification_by_verification_code_request: CreateVerificationByVerificationCodeRequest,
+        create_verification_by_verification_code_request: models.CreateVerificationByVerificationCodeRequest,
         **options: Unpack[RequestOptions],
-    ) -> CreateVerificationByPassword201Response:
+    ) -> models.CreateVerificationByPassword201Response:
         """Create a record by verification code.
 
         Create a verification record and send the code to the specified identifier.
@@ -313,9 +303,9 @@ class VerificationsApi:
 
     def create_verification_by_verification_code_with_http_info(
         self,
-        create_verification_by_verification_code_request: CreateVerificationByVerificationCodeRequest,
+        create_verification_by_verification_code_request: models.CreateVerificationByVerificationCodeRequest,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[CreateVerificationByPassword201Response]:
+    ) -> ApiResponse[models.CreateVerificationByPassword201Response]:
         """Like :meth:`create_verification_by_verification_code`, with the status, headers and raw body."""
         return self.api_client.call(
             _CREATE_VERIFICATION_BY_VERIFICATION_CODE, create_verification_by_verification_code_request, options
@@ -323,7 +313,7 @@ class VerificationsApi:
 
     def create_verification_by_verification_code_without_preload_content(
         self,
-        create_verification_by_verification_code_request: CreateVerificationByVerificationCodeRequest,
+        create_verification_by_verification_code_request: models.CreateVerificationByVerificationCodeRequest,
         **options: Unpack[RequestOptions],
     ) -> urllib3.BaseHTTPResponse:
         """Like :meth:`create_verification_by_verification_code`, returning urllib3's response unread."""
@@ -333,9 +323,9 @@ class VerificationsApi:
 
     def verify_verification_by_verification_code(
         self,
-        verify_verification_code_verification_request: VerifyVerificationCodeVerificationRequest,
+        verify_verification_code_verification_request: models.VerifyVerificationCodeVerificationRequest,
         **options: Unpack[RequestOptions],
-    ) -> VerifyVerificationByVerificationCode200Response:
+    ) -> models.VerifyVerificationByVerificationCode200Response:
         """Verify verification code.
 
         Verify the provided verification code against the identifier. If successful,
@@ -362,9 +352,9 @@ class VerificationsApi:
 
     def verify_verification_by_verification_code_with_http_info(
         self,
-        verify_verification_code_verification_request: VerifyVerificationCodeVerificationRequest,
+        verify_verification_code_verification_request: models.VerifyVerificationCodeVerificationRequest,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[VerifyVerificationByVerificationCode200Response]:
+    ) -> ApiResponse[models.VerifyVerificationByVerificationCode200Response]:
         """Like :meth:`verify_verification_by_verification_code`, with the status, headers and raw body."""
         return self.api_client.call(
             _VERIFY_VERIFICATION_BY_VERIFICATION_CODE, verify_verification_code_verification_request, options
@@ -372,7 +362,7 @@ class VerificationsApi:
 
     def verify_verification_by_verification_code_without_preload_content(
         self,
-        verify_verification_code_verification_request: VerifyVerificationCodeVerificationRequest,
+        verify_verification_code_verification_request: models.VerifyVerificationCodeVerificationRequest,
         **options: Unpack[RequestOptions],
     ) -> urllib3.BaseHTTPResponse:
         """Like :meth:`verify_verification_by_verification_code`, returning urllib3's response unread."""
@@ -384,7 +374,7 @@ class VerificationsApi:
 
     def generate_web_authn_registration_options(
         self, **options: Unpack[RequestOptions]
-    ) -> GenerateWebAuthnRegistrationOptions200Response:
+    ) -> models.GenerateWebAuthnRegistrationOptions200Response:
         """Generate WebAuthn registration options.
 
         Create a WebAuthn verification record and the options to pass to the browser's
@@ -405,7 +395,7 @@ class VerificationsApi:
 
     def generate_web_authn_registration_options_with_http_info(
         self, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[GenerateWebAuthnRegistrationOptions200Response]:
+    ) -> ApiResponse[models.GenerateWebAuthnRegistrationOptions200Response]:
         """Like :meth:`generate_web_authn_registration_options`, with the status, headers and raw body."""
         return self.api_client.call(_GENERATE_WEB_AUTHN_REGISTRATION_OPTIONS, None, options)
 
@@ -417,9 +407,9 @@ class VerificationsApi:
 
     def verify_web_authn_registration(
         self,
-        verify_web_authn_registration_request: VerifyWebAuthnRegistrationRequest,
+        verify_web_authn_registration_request: models.VerifyWebAuthnRegistrationRequest,
         **options: Unpack[RequestOptions],
-    ) -> VerifyVerificationByVerificationCode200Response:
+    ) -> models.VerifyVerificationByVerificationCode200Response:
         """Verify a WebAuthn registration.
 
         Verify the credential the browser created against the record's registration
@@ -444,15 +434,15 @@ class VerificationsApi:
 
     def verify_web_authn_registration_with_http_info(
         self,
-        verify_web_authn_registration_request: VerifyWebAuthnRegistrationRequest,
+        verify_web_authn_registration_request: models.VerifyWebAuthnRegistrationRequest,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[VerifyVerificationByVerificationCode200Response]:
+    ) -> ApiResponse[models.VerifyVerificationByVerificationCode200Response]:
         """Like :meth:`verify_web_authn_registration`, with the status, headers and raw body."""
         return self.api_client.call(_VERIFY_WEB_AUTHN_REGISTRATION, verify_web_authn_registration_request, options)
 
     def verify_web_authn_registration_without_preload_content(
         self,
-        verify_web_authn_registration_request: VerifyWebAuthnRegistrationRequest,
+        verify_web_authn_registration_request: models.VerifyWebAuthnRegistrationRequest,
         **options: Unpack[RequestOptions],
     ) -> urllib3.BaseHTTPResponse:
         """Like :meth:`verify_web_authn_registration`, returning urllib3's response unread."""

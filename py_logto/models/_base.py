@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pprint
 from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -146,6 +145,8 @@ class LogtoModel(BaseModel):
             alias = type(self).model_fields[name].alias or name
             if alias in shown:
                 shown[alias] = _REDACTED
+        import pprint  # only needed here; not loaded by programs that never call to_str
+
         return pprint.pformat(shown)
 
     @classmethod
