@@ -65,9 +65,10 @@ _OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 
 
 def _user_agent() -> str:
-    from importlib.metadata import version
-
-    return f"py-logto/{__version__} (Python {platform.python_version()}; urllib3 {version('urllib3')})"
+    # urllib3.__version__, not importlib.metadata: reading package metadata scans
+    # site-packages, which costs every new client a millisecond or more.
+    urllib3_version = getattr(urllib3, "__version__", "unknown")  # not in urllib3's typed exports
+    return f"py-logto/{__version__} (Python {platform.python_version()}; urllib3 {urllib3_version})"
 
 
 class ApiClient:
@@ -253,7 +254,10 @@ class ApiClient:
                 body = request_type.model_validate(body)
             except ValidationError as err:
                 raise _to_api_error(request_type, err) from err
-        return str(body.model_dump_json(by_alias=True, exclude_none=True)).encode("utf-8")
+        # The serializer's bytes, as model_dump_json would make them but without the
+        # round trip through str.
+        payload: bytes = body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_none=True)
+        return payload
 
     def _authorization(self, request_auth: Any) -> str:
         if request_auth is not None:
