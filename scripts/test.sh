@@ -24,11 +24,11 @@ if [ -f .ci/prism.sh ]; then
 fi
 
 echo "== ruff"
-.venv/bin/ruff check py_logto test scripts
-.venv/bin/ruff format --check py_logto test scripts
+.venv/bin/ruff check py_logto test scripts examples benchmarks
+.venv/bin/ruff format --check py_logto test scripts examples
 echo "== mypy --strict"
 .venv/bin/mypy --strict py_logto
-.venv/bin/mypy --strict test/typing_usage.py
+.venv/bin/mypy --strict test/typing_usage.py examples/quickstart.py
 
 echo "== pytest ($(.venv/bin/python --version))"
 .venv/bin/python -m pytest "$@"

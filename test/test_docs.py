@@ -11,6 +11,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
+import py_logto
 from test._server import Recorded, RecordingServer, Reply
 from test.test_api import CASES
 
@@ -66,7 +67,9 @@ def test_every_operation_has_a_runnable_example() -> None:
     assert sorted(name for name, _ in _operation_examples()) == sorted(CASES)
 
 
-MODEL_PAGES = sorted(p for p in DOCS.glob("*.md") if p.name[0].isupper() and p.name != "VerificationsApi.md")
+MODEL_PAGES = sorted(
+    DOCS / f"{name}.md" for name in py_logto.models.__all__ if name != "VerificationCodeIdentifierInput"
+)
 
 
 @pytest.mark.parametrize("page", MODEL_PAGES, ids=[p.stem for p in MODEL_PAGES])
@@ -81,3 +84,19 @@ def test_model_examples_run(page: Path, tmp_path: Path, capsys: pytest.CaptureFi
         script.write_text(code, encoding="utf-8")
         runpy.run_path(str(script), run_name="__main__")
     assert capsys.readouterr().out.strip()
+
+
+def test_readme_sandbox_fixture_example_passes(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Testing your code with the sandbox", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S)
+    assert code, "the README's sandbox section has no example"
+    (tmp_path / "test_readme_example.py").write_text(code.group(1), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
