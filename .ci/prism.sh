@@ -2,13 +2,36 @@
 # Stoplight Prism, pinned in .ci/prism/, serving spec/logto-verifications.openapi.json
 # on 127.0.0.1 for test/test_prism.py.
 #
-#   eval "$(bash .ci/prism.sh start)"   install if needed, start, wait until it answers;
-#                                       prints `export PRISM_URL=...` (and PRISM_PID) on stdout
+#   source .ci/prism.sh                 from a bash script: start Prism (installing it if
+#                                       needed), export PRISM_URL, stop Prism when that
+#                                       script exits. If Prism cannot start, the source
+#                                       fails when CI is set; otherwise it warns (the
+#                                       Prism tests then skip).
+#   eval "$(bash .ci/prism.sh start)"   the same by hand: prints `export PRISM_URL=...`
+#                                       (and PRISM_PID) on stdout; exits non-zero on failure
 #   bash .ci/prism.sh stop              stop the Prism this script started
 #   bash .ci/prism.sh install           only install (npm ci into .prism/)
 #
-# Progress and errors go to stderr; a failure exits non-zero with the end of Prism's log.
+# Progress and errors go to stderr; a failure ends with the end of Prism's log.
 # PRISM_PORT picks the port (default: a free one).
+
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  # Sourced: define nothing in the caller's shell but PRISM_URL, PRISM_PID and an EXIT trap.
+  if __prism_env="$(bash "${BASH_SOURCE[0]}" start)"; then
+    eval "$__prism_env"
+    # shellcheck disable=SC2064  # the path is meant to be expanded now
+    trap "bash '$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/prism.sh' stop" EXIT
+    unset __prism_env
+  else
+    unset __prism_env
+    case "$(printf '%s' "${CI:-}" | tr '[:upper:]' '[:lower:]')" in
+      "" | 0 | false | no) echo "prism.sh: Prism did not start; the Prism tests will be skipped" >&2 ;;
+      *) echo "prism.sh: Prism did not start, and CI needs it" >&2; return 1 ;;
+    esac
+  fi
+  return 0
+fi
+
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

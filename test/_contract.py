@@ -476,6 +476,14 @@ def iter_examples(spec: JsonObject) -> Iterator[Tuple[Path_, Any]]:
 # -- how the SDK names a body path in its errors -----------------------------------------
 
 
+def wire_fields(model: Any) -> Dict[str, Any]:
+    """``model.model_fields`` with their wire aliases filled in: before pydantic 2.12, a
+    model with ``defer_build`` gets its generated aliases only when it is built."""
+    if not model.__pydantic_complete__:
+        model.model_rebuild()
+    return model.model_fields  # type: ignore[no-any-return]
+
+
 def error_labels(model: Any, slot: Slot) -> Tuple[str, ...]:
     """The labels an ``ApiValueError`` may use for ``slot`` (attribute names joined by dots):
     the plain path, the path with pydantic's union tag after a oneOf property, and, for the
@@ -487,7 +495,7 @@ def error_labels(model: Any, slot: Slot) -> Tuple[str, ...]:
     extra: List[str] = []
     current = model
     for depth, alias in enumerate(slot.path):
-        name = next((n for n, f in current.model_fields.items() if (f.alias or n) == alias), alias)
+        name = next((n for n, f in wire_fields(current).items() if (f.alias or n) == alias), alias)
         plain.append(name)
         tagged.append(name)
         member = pinned.get(slot.path[: depth + 1])
@@ -535,7 +543,7 @@ def filled_in_default(spec: JsonObject, slot: Slot) -> Optional[Any]:
     if union_tags(spec, slot):
         return None
     owner = getattr(py_logto, slot.owner)
-    for name, info in owner.model_fields.items():
+    for name, info in wire_fields(owner).items():
         if (info.alias or name) == slot.path[-1] and not info.is_required():
             return info.default
     return None

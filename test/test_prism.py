@@ -45,8 +45,8 @@ pytestmark = pytest.mark.prism
 
 HOW_TO_START = (
     'Prism is not running: `eval "$(bash .ci/prism.sh start)"` installs @stoplight/prism-cli '
-    "(pinned in .ci/prism/) into .prism/ with npm, starts it on 127.0.0.1 and exports PRISM_URL; "
-    "`bash .ci/prism.sh stop` stops it"
+    "(pinned in .ci/prism/, needs Node.js 18+) into .prism/ with npm, starts it on 127.0.0.1 and "
+    "exports PRISM_URL; `bash .ci/prism.sh stop` stops it (scripts/test.sh does both)"
 )
 
 ORIGIN = {"Origin": "https://auth.example.com"}

@@ -223,18 +223,27 @@ def _union_problems(spec: JsonObject, name: str, schema: JsonObject, model: Any)
     if shape != ("union", frozenset(members)):
         problems.append(f"schema {name}: spec oneOf {sorted(members)}, {name} is {_render(shape)}")
     discriminator = schema.get("discriminator", {})
-    root = model.model_fields["root"]
-    if discriminator.get("propertyName") != root.discriminator:
+    tag_name = _discriminator(contract.wire_fields(model)["root"])
+    if discriminator.get("propertyName") != tag_name:
         problems.append(
-            f"schema {name}: discriminator is {discriminator.get('propertyName')!r} in the spec, "
-            f"{root.discriminator!r} on {name}"
+            f"schema {name}: discriminator is {discriminator.get('propertyName')!r} in the spec, {tag_name!r} on {name}"
         )
     for tag, ref in discriminator.get("mapping", {}).items():
         member = getattr(py_logto, contract.ref_name(ref), None)
-        field = member.model_fields.get(root.discriminator) if member is not None else None
+        field = contract.wire_fields(member).get(str(tag_name)) if member is not None else None
         if field is None or typing.get_args(field.annotation) != (tag,):
             problems.append(f"schema {name}: mapping {tag!r} -> {contract.ref_name(ref)} is not what the model tags")
     return problems
+
+
+def _discriminator(field: FieldInfo) -> Optional[str]:
+    """The field's discriminator (pydantic before 2.12 leaves it in the ``Annotated`` metadata)."""
+    if field.discriminator is not None:
+        return str(field.discriminator)
+    for item in typing.get_args(field.annotation)[1:]:
+        if isinstance(item, FieldInfo) and item.discriminator is not None:
+            return str(item.discriminator)
+    return None
 
 
 def _object_problems(spec: JsonObject, name: str, schema: JsonObject, model: Any) -> List[str]:
@@ -245,7 +254,7 @@ def _object_problems(spec: JsonObject, name: str, schema: JsonObject, model: Any
     request_roots = {op.request_schema for op in contract.operations(spec).values()}
     if name in request_roots and model.model_config.get("extra") != "forbid":
         problems.append(f"schema {name}: a request body model must refuse unknown fields (extra='forbid')")
-    by_alias = {(info.alias or attr): (attr, info) for attr, info in model.model_fields.items()}
+    by_alias = {(info.alias or attr): (attr, info) for attr, info in contract.wire_fields(model).items()}
     properties: Dict[str, JsonObject] = schema.get("properties", {})
     required = set(schema.get("required", []))
     for alias in sorted(set(by_alias) - set(properties)):
