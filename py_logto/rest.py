@@ -216,6 +216,11 @@ class RESTClientObject:
 def _read_capped(result: RESTResponse, limit: int) -> None:
     """Read at most ``limit`` bytes of the body into ``result.data``."""
     resp = result.response
+    length = resp.length_remaining  # from Content-Length
+    if length is not None and length <= limit and "Content-Encoding" not in resp.headers:
+        # The usual case, read as urllib3's own preloading does (and as cheaply).
+        result.data = resp.read()
+        return
     # read(n) keeps reading until n bytes or the end of the body, and raises
     # IncompleteRead (a ProtocolError) when the body ends before its Content-Length.
     data = resp.read(limit + 1)

@@ -16,6 +16,7 @@ on the same client succeeds. Decisions these tests pin down:
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any, Callable, Iterator, Tuple, Type
 
@@ -176,6 +177,31 @@ def test_a_body_over_max_response_size_is_cut_and_its_connection_closed(faulty: 
         assert faulty.opened == 3, "a cut response's connection must not be reused"
         faulty.queue(Fault(response(200, b" " * (1000 - len(RECORD)) + RECORD), KEEP))
         assert api.create_verification_by_password(password_request()).verification_record_id == "vrf_1"
+    finally:
+        api.api_client.close()
+
+
+def chunked(body: bytes, headers: bytes = b"") -> bytes:
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:40], body[40:]) if part)
+    return b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n" + headers + b"\r\n" + chunks + b"0\r\n\r\n"
+
+
+def test_the_limit_holds_without_a_content_length_and_after_decompression(faulty: FaultyServer) -> None:
+    api = api_for(faulty.url, timeout=TIMEOUT, max_response_size=1000)
+    gzip_header = (("Content-Type", "application/json"), ("Content-Encoding", "gzip"))
+    bomb = gzip.compress(b" " * 20_000_000 + RECORD)  # about 20 KB on the wire
+    try:
+        faulty.queue(
+            Fault(chunked(RECORD), KEEP), Fault(response(200, gzip.compress(RECORD), headers=gzip_header), KEEP)
+        )
+        assert api.create_verification_by_password(password_request()).verification_record_id == "vrf_1"
+        assert api.create_verification_by_password(password_request()).verification_record_id == "vrf_1"
+        for too_big in (chunked(b" " * 2000 + RECORD), response(200, bomb, headers=gzip_header)):
+            faulty.queue(Fault(too_big, KEEP))
+            with pytest.raises(ApiResponseValidationError, match="larger than max_response_size") as info:
+                api.create_verification_by_password(password_request())
+            assert info.value.body == b" " * 1000
+        assert api.create_verification_by_password(password_request()).verification_record_id == "vrf_default"
     finally:
         api.api_client.close()
 
