@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -183,7 +182,11 @@ class ResponseModel(LogtoModel):
 
     model_config = ConfigDict(extra="allow")
 
+    def to_dict(self) -> Dict[str, Any]:
+        """The body as received: camelCase keys, exactly the fields the server sent
+        (explicit ``null``s and unknown fields included)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
-def dumps_compact(value: Any) -> str:
-    """JSON text without spaces (used for the request body of a plain dict)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    def to_json(self) -> str:
+        """The body as JSON text, with exactly the fields the server sent."""
+        return self.model_dump_json(by_alias=True, exclude_unset=True)
