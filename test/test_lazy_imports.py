@@ -70,3 +70,33 @@ def test_star_import_gives_every_public_name() -> None:
     namespace: dict[str, object] = {}
     exec("from py_logto import *", namespace)
     assert set(py_logto.__all__) <= set(namespace)
+
+
+def test_threads_that_first_use_a_model_together_all_validate_with_it() -> None:
+    """Models are built once, as their module is imported; with pydantic < 2.13,
+    building them on first use let concurrent threads validate with a parent's validator."""
+    code = """
+import threading
+import py_logto
+errors = []
+start = threading.Barrier(8)
+def first_use():
+    start.wait()
+    try:
+        py_logto.CreateVerificationByPasswordRequest(password="p")
+        py_logto.CreateVerificationByPassword201Response.from_json(
+            '{"verificationRecordId": "r", "expiresAt": "2026-11-25T11:44:51.555Z"}'
+        )
+        py_logto.VerificationCodeIdentifier.from_dict({"type": "email", "value": "jane@example.com"})
+    except Exception as err:
+        errors.append(repr(err))
+threads = [threading.Thread(target=first_use) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(errors)
+"""
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        assert out.strip() == "[]"

@@ -102,6 +102,18 @@ class LogtoModel(BaseModel):
     #: Attribute names whose values are secrets (passwords, codes): never shown.
     _secret_fields: ClassVar[FrozenSet[str]] = frozenset()
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # Build each model's validator and serializer while its module is imported,
+        # which Python does once, under the module's import lock; only the abstract
+        # bases in this module stay deferred. (Modules are imported on first use, so
+        # this costs nothing up front.) Building on first use instead races in
+        # pydantic < 2.13: threads that first use a model together can validate with
+        # the parent class's validator while one of them is building it.
+        if cls.__module__ != __name__:
+            cls.model_rebuild(raise_errors=False)
+
     def __init__(self, /, *args: Any, **data: Any) -> None:
         if args:
             raise ApiTypeError(f"{type(self).__name__}() takes keyword arguments only")

@@ -33,7 +33,8 @@ class VerificationCodeIdentifier(RootModel[_Member]):
     or a plain dict alike.
     """
 
-    model_config = {"defer_build": True, "hide_input_in_errors": True}
+    # Not deferred: built as this module is imported (see LogtoModel.__pydantic_init_subclass__).
+    model_config = {"hide_input_in_errors": True}
 
     @property
     def actual_instance(self) -> Union[EmailVerificationCodeIdentifier, PhoneVerificationCodeIdentifier]:
