@@ -12,7 +12,7 @@ empty interpreter; py_logto minus a floor), so that changes in machine load canc
 Wall time is measured around the process; CPU time is the process's own
 (``wait4``'s user + system time).
 
-    python benchmarks/coldstart.py [--reps 20]
+    python benchmarks/coldstart.py [--reps 15]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _harness import PASSWORD, PATH, TOKEN, print_table, probe_env, run_alone
 
-DEFAULT_REPS = 20
+DEFAULT_REPS = 15
 
 _FLOOR_IMPORT = "import json, urllib3; from pydantic import BaseModel"
 _FLOOR_CALL = f"""{_FLOOR_IMPORT}

@@ -34,6 +34,7 @@ def test_overhead_quick_prints_every_table() -> None:
         "py_logto / pool",
         "py_logto: import + configure + one call",
         "typed floor",
+        "Python calls/call",
     ):
         assert line in out
     per_call = [row.split()[0] for row in out.splitlines() if "py_logto / urllib3" in row]
