@@ -9,8 +9,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Make every pyenv-installed Python visible to tox (harmless without pyenv).
-export PYENV_VERSION="${PYENV_VERSION:-3.11.7:3.9.18:3.10.13:3.12.1:3.13.0}"
+# Make every pyenv-installed Python visible to tox as python3.9 ... python3.13 (tox's interpreter
+# discovery does not go through pyenv's shims); harmless without pyenv.
+pythons_dir="$(mktemp -d)"
+for interpreter in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.*/bin/python3.*; do
+  case "$interpreter" in *-config | *.py | *t) continue ;; esac
+  [ -x "$interpreter" ] && ln -sf "$interpreter" "$pythons_dir/$(basename "$interpreter")"
+done
+export PATH="$pythons_dir:$PATH"
 python_bin="${PYTHON:-python3}"
 
 if [ ! -x .venv/bin/python ]; then
