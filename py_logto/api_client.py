@@ -100,7 +100,6 @@ class ApiClient:
         if cookie is not None:
             self.default_headers["Cookie"] = cookie
         self.user_agent = _user_agent()
-        self._closed = False
 
     # -- lifecycle ------------------------------------------------------------
 

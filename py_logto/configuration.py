@@ -384,7 +384,7 @@ def _positive_int(value: Any, what: str) -> int:
         raise ApiTypeError(f"{what} must be an int, not {type(value).__name__}")
     if value < 1:
         raise ApiValueError(f"{what} must be at least 1, got {value!r}")
-    return value
+    return int(value)
 
 
 def _checked_url(value: str, what: str) -> SplitResult:
