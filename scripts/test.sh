@@ -31,10 +31,10 @@ fi
 
 echo "== ruff"
 .venv/bin/ruff check py_logto test scripts examples benchmarks
-.venv/bin/ruff format --check py_logto test scripts examples
+.venv/bin/ruff format --check py_logto test scripts examples benchmarks
 echo "== mypy --strict"
 .venv/bin/mypy --strict py_logto
-.venv/bin/mypy --strict test/typing_usage.py examples/quickstart.py
+.venv/bin/mypy --strict test/typing_usage.py examples/quickstart.py benchmarks
 
 echo "== pytest ($(.venv/bin/python --version))"
 .venv/bin/python -m pytest "$@"
