@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
@@ -78,7 +78,34 @@ def _to_api_error(model: Type[BaseModel], err: ValidationError) -> ApiValueError
     return exc
 
 
-class LogtoModel(BaseModel):
+class ParsingMixin:
+    """``from_dict`` and ``from_json`` of generated clients, raising our errors; shared by
+    the field models and the identifier union (a ``RootModel``)."""
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
+        """Build the model from a dict with wire (camelCase) or attribute (snake_case) keys."""
+        if isinstance(obj, cls):
+            return obj
+        if not isinstance(obj, Mapping):
+            raise ApiTypeError(f"{cls.__name__}.from_dict() needs a mapping, not {type(obj).__name__}")
+        model = cast("Type[BaseModel]", cls)
+        try:
+            return cast("Self", model.model_validate(obj if isinstance(obj, dict) else dict(obj)))
+        except ValidationError as err:
+            raise _to_api_error(model, err) from err
+
+    @classmethod
+    def from_json(cls, json_str: Union[str, bytes]) -> Self:
+        """Build the model from JSON text."""
+        model = cast("Type[BaseModel]", cls)
+        try:
+            return cast("Self", model.model_validate_json(json_str))
+        except ValidationError as err:
+            raise _to_api_error(model, err) from err
+
+
+class LogtoModel(ParsingMixin, BaseModel):
     """Common behaviour: snake_case attributes with camelCase wire aliases, constructible
     by either name, validated on construction and assignment, secrets kept out of
     ``repr``/``str``, and the ``to_dict``/``from_dict``/``to_json``/``from_json``/``to_str``
@@ -159,26 +186,6 @@ class LogtoModel(BaseModel):
         import pprint  # only needed here; not loaded by programs that never call to_str
 
         return pprint.pformat(shown)
-
-    @classmethod
-    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
-        """Build the model from a dict with wire (camelCase) or attribute (snake_case) keys."""
-        if isinstance(obj, cls):
-            return obj
-        if not isinstance(obj, Mapping):
-            raise ApiTypeError(f"{cls.__name__}.from_dict() needs a mapping, not {type(obj).__name__}")
-        try:
-            return cls.model_validate(obj)
-        except ValidationError as err:
-            raise _to_api_error(cls, err) from err
-
-    @classmethod
-    def from_json(cls, json_str: Union[str, bytes]) -> Self:
-        """Build the model from JSON text."""
-        try:
-            return cls.model_validate_json(json_str)
-        except ValidationError as err:
-            raise _to_api_error(cls, err) from err
 
 
 class RequestModel(LogtoModel):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Union
+from typing import TYPE_CHECKING, Any, Dict, Union
 
-from pydantic import BaseModel, BeforeValidator, Field, RootModel, ValidationError
-from typing_extensions import Annotated, Self
+from pydantic import BaseModel, BeforeValidator, Field, RootModel
+from typing_extensions import Annotated
 
-from py_logto.exceptions import ApiTypeError
-from py_logto.models._base import _to_api_error
+from py_logto.models._base import ParsingMixin
 from py_logto.models.email_verification_code_identifier import EmailVerificationCodeIdentifier
 from py_logto.models.phone_verification_code_identifier import PhoneVerificationCodeIdentifier
 
@@ -20,7 +19,7 @@ _Member = Annotated[
 ]
 
 
-class VerificationCodeIdentifier(RootModel[_Member]):
+class VerificationCodeIdentifier(ParsingMixin, RootModel[_Member]):
     """Either an :class:`EmailVerificationCodeIdentifier` or a
     :class:`PhoneVerificationCodeIdentifier`, told apart by ``type``.
 
@@ -62,24 +61,6 @@ class VerificationCodeIdentifier(RootModel[_Member]):
     def to_str(self) -> str:
         """A readable rendering."""
         return self.root.to_str()
-
-    @classmethod
-    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
-        """Build from ``{"type": "email" | "phone", "value": ...}``."""
-        if not isinstance(obj, Mapping):
-            raise ApiTypeError(f"{cls.__name__}.from_dict() needs a mapping, not {type(obj).__name__}")
-        try:
-            return cls.model_validate(dict(obj))
-        except ValidationError as err:
-            raise _to_api_error(cls, err) from err
-
-    @classmethod
-    def from_json(cls, json_str: Union[str, bytes]) -> Self:
-        """Build from JSON text."""
-        try:
-            return cls.model_validate_json(json_str)
-        except ValidationError as err:
-            raise _to_api_error(cls, err) from err
 
 
 def _unwrap(value: Any) -> Any:
