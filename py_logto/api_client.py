@@ -278,21 +278,17 @@ class ApiClient:
 
     def _deserialize(self, response_type: Type[R], response: RESTResponse, raw: bytes) -> R:
         if response.truncated:
-            raise ApiResponseValidationError(
+            raise _invalid_response(
                 f"the {response.status} response body is larger than max_response_size "
                 f"({self.configuration.max_response_size} bytes); body holds its start",
-                status=response.status,
-                reason=response.reason,
-                headers=response.headers,
-                body=raw,
+                response,
+                raw,
             )
         if not raw:
-            raise ApiResponseValidationError(
+            raise _invalid_response(
                 f"expected a {response_type.__name__} but the {response.status} response has an empty body",
-                status=response.status,
-                reason=response.reason,
-                headers=response.headers,
-                body=raw,
+                response,
+                raw,
             )
         try:
             return response_type.model_validate_json(raw)
@@ -301,12 +297,10 @@ class ApiClient:
                 f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}"
                 for e in err.errors(include_url=False, include_input=False, include_context=False)[:5]
             )
-            raise ApiResponseValidationError(
+            raise _invalid_response(
                 f"the {response.status} response is not a valid {response_type.__name__}: {problems}",
-                status=response.status,
-                reason=response.reason,
-                headers=response.headers,
-                body=raw,
+                response,
+                raw,
             ) from err
 
     @staticmethod
@@ -321,6 +315,13 @@ class ApiClient:
                 data = None  # not a Logto error body (e.g. {"message": ...} only): kept raw
         exc_class = _exception_class_for_status(response.status)
         return exc_class(http_resp=response, body=raw, data=data)
+
+
+def _invalid_response(message: str, response: RESTResponse, raw: bytes) -> ApiResponseValidationError:
+    """A 2xx whose body cannot be the documented model, with everything the server sent."""
+    return ApiResponseValidationError(
+        message, status=response.status, reason=response.reason, headers=response.headers, body=raw
+    )
 
 
 def _content_type(requested: Optional[str]) -> str:
