@@ -7,7 +7,9 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
+
+from typing_extensions import Self
 
 Headers = List[Tuple[str, str]]
 
@@ -49,7 +51,28 @@ class Reply:
 Responder = Callable[[Recorded], Reply]
 
 
-class RecordingServer:
+class BackgroundServer:
+    """A threaded HTTP server on 127.0.0.1 (an ephemeral port) serving ``handler`` while
+    used as a context manager."""
+
+    def __init__(self, handler: Type[BaseHTTPRequestHandler]) -> None:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(5)
+
+
+class RecordingServer(BackgroundServer):
     """Start with ``with RecordingServer() as server:``; ``server.url`` is the base URL."""
 
     def __init__(self) -> None:
@@ -95,11 +118,7 @@ class RecordingServer:
 
             do_POST = do_GET = do_PUT = do_DELETE = _handle
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        super().__init__(Handler)
 
     def queue(self, *replies: Reply) -> None:
         """Answer the next requests with these replies, in order."""
@@ -114,12 +133,3 @@ class RecordingServer:
     @property
     def last(self) -> Recorded:
         return self.requests[-1]
-
-    def __enter__(self) -> RecordingServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(5)

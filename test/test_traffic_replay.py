@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Type
 
 import pytest
@@ -21,6 +21,7 @@ from py_logto._operation import Operation
 from py_logto.api.verifications_api import _OPERATIONS
 from test import _contract as contract
 from test._contract import SPEC
+from test._server import BackgroundServer
 
 RECORDS = contract.load_traffic()
 
@@ -92,7 +93,7 @@ def request_for(op: Operation[Any], record: Dict[str, Any]) -> Tuple[Any, bool]:
     return op.request_type.from_dict(contract.operations(SPEC)[op.operation_id].request_example), False
 
 
-class ReplayServer:
+class ReplayServer(BackgroundServer):
     """A real HTTP/1.1 server on 127.0.0.1 that answers every request with the response
     set by :meth:`serve`, byte for byte, and records what it received."""
 
@@ -127,10 +128,7 @@ class ReplayServer:
 
             do_POST = do_GET = do_OPTIONS = _replay
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def serve(self, record: Dict[str, Any]) -> bytes:
         """Answer the next requests with ``record``'s response; return the body bytes."""
@@ -142,15 +140,6 @@ class ReplayServer:
             self.requests.clear()
             self._reply = (response["status"], reason, headers, payload)
         return payload
-
-    def __enter__(self) -> ReplayServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(5)
 
 
 @pytest.fixture(scope="module")
