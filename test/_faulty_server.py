@@ -22,6 +22,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import BinaryIO, Dict, List, Optional, Sequence, Tuple
 
+from test._server import Recorded as Request
+
 KEEP, CLOSE, RESET, HANG = "keep", "close", "reset", "hang"
 
 GOOD_EXPIRY = "2026-11-25T11:44:51.555Z"
@@ -52,17 +54,6 @@ class Fault:
     data: bytes = b""
     then: str = CLOSE
     delay: float = 0.0
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    headers: Dict[str, str]
-    body: bytes
-
-    def json(self) -> object:
-        return json.loads(self.body)
 
 
 @dataclass
