@@ -440,7 +440,12 @@ def test_spec_and_traffic_are_the_recorded_copies() -> None:
         if line.strip():
             digest, path = line.split(maxsplit=1)
             sums[path.lstrip("*")] = digest
-    assert set(sums) == {"spec/logto-verifications.openapi.json", "test/fixtures/traffic.jsonl"}
+    assert set(sums) == {
+        "spec/logto-verifications.openapi.json",
+        "spec/logto-account.openapi.json",
+        "test/fixtures/traffic.jsonl",
+        "test/fixtures/account-traffic.jsonl",
+    }
     for path, digest in sums.items():
         actual = hashlib.sha256((contract.ROOT / path).read_bytes()).hexdigest()
         assert actual == digest, f"{path} changed: sha256 {actual}, spec/SHA256SUMS records {digest}"

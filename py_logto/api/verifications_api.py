@@ -81,7 +81,7 @@ _GENERATE_WEB_AUTHN_REGISTRATION_OPTIONS = Operation(
     path="/api/verifications/web-authn/registration",
     body_param=None,
     success_status=200,
-    error_statuses=_AUTH_ERRORS,
+    error_statuses=(400, *_AUTH_ERRORS),
     load_models=lambda: (None, models.GenerateWebAuthnRegistrationOptions200Response),
 )
 _VERIFY_WEB_AUTHN_REGISTRATION = Operation(
