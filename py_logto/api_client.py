@@ -3,20 +3,23 @@ written once for every operation."""
 
 from __future__ import annotations
 
+import enum
 import logging
+import os
 import platform
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type, TypeVar, Union
+from typing import TYPE_CHECKING, Any, BinaryIO, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union, cast
+from urllib.parse import quote, urlencode
 
 import urllib3
 from pydantic import BaseModel, ValidationError
 from typing_extensions import Self, TypedDict
 
-from py_logto._operation import Operation
+from py_logto._operation import Operation, Param
 from py_logto._version import __version__
 from py_logto.api_response import ApiResponse
-from py_logto.configuration import _UNSET, Configuration, _to_timeout
+from py_logto.configuration import Configuration, _to_timeout
 from py_logto.exceptions import (
     REQUEST_ID_HEADER,
     ApiConnectionError,
@@ -26,7 +29,7 @@ from py_logto.exceptions import (
     ApiValueError,
     _exception_class_for_status,
 )
-from py_logto.models._base import _to_api_error
+from py_logto.models._base import UnionModel, _to_api_error
 from py_logto.rest import RESTClientObject, RESTResponse
 
 if TYPE_CHECKING:
@@ -34,9 +37,19 @@ if TYPE_CHECKING:
 
     from py_logto.models.request_error_body import RequestErrorBody
 
-__all__ = ["ApiClient", "RequestOptions"]
+__all__ = ["ApiClient", "RequestOptions", "RequestTimeout", "UploadFile"]
 
-R = TypeVar("R", bound=BaseModel)
+R = TypeVar("R")
+
+#: What ``_request_timeout`` accepts: seconds, a ``(connect, read)`` tuple, a
+#: ``urllib3.Timeout``, or ``None`` for the configured timeout.
+RequestTimeout = Union[None, int, float, Tuple[Optional[float], Optional[float]], urllib3.Timeout]
+
+#: What a file parameter accepts: the bytes, a path, a binary file object, or a
+#: ``(filename, bytes)`` or ``(filename, bytes, content_type)`` tuple.
+UploadFile = Union[bytes, str, os.PathLike[str], BinaryIO, Tuple[str, bytes], Tuple[str, bytes, str]]
+
+_VERIFICATION_HEADER = "logto-verification-id"
 
 _LOGGER = logging.getLogger("py_logto")
 
@@ -44,24 +57,23 @@ _JSON = "application/json"
 
 
 class RequestOptions(TypedDict, total=False):
-    """Per-call options accepted by every operation method (all optional).
+    """The per-call options every operation method takes (all optional), as a dict:
+    ``api.get_profile(**options)``.
 
     Keys:
-        _request_timeout: seconds, a ``(connect, read)`` tuple, a ``urllib3.Timeout``,
-            or ``None`` for no timeout; overrides ``Configuration.timeout``.
+        _request_timeout: seconds, a ``(connect, read)`` tuple or a ``urllib3.Timeout``;
+            ``None`` uses ``Configuration.timeout``.
         _request_auth: another access token for this call only: a string, or the
             generated-client form ``{"in": "header", "key": "Authorization", "value": "Bearer ..."}``.
         _content_type: the ``Content-Type`` to send; must be a JSON media type.
         _headers: extra request headers, e.g. ``{"Origin": "https://app.example.com"}``.
     """
 
-    _request_timeout: Union[int, float, Tuple[float, float], urllib3.Timeout, None]
+    _request_timeout: RequestTimeout
     _request_auth: Union[str, Mapping[str, Any], None]
     _content_type: Optional[str]
-    _headers: Optional[Mapping[str, str]]
-
-
-_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
+    _headers: Optional[Mapping[str, Any]]
+    _host_index: int
 
 
 def _user_agent() -> str:
@@ -151,8 +163,17 @@ class ApiClient:
 
     # -- the engine -------------------------------------------------------------
 
-    def call(self, operation: Operation[R], body: Any, options: Mapping[str, Any]) -> ApiResponse[R]:
-        """Send ``operation`` with ``body`` and return the typed response.
+    def call(
+        self,
+        operation: Operation[R],
+        args: Tuple[Any, ...] = (),
+        _request_timeout: Any = None,
+        _request_auth: Any = None,
+        _content_type: Optional[str] = None,
+        _headers: Optional[Mapping[str, Any]] = None,
+        _host_index: int = 0,
+    ) -> ApiResponse[R]:
+        """Send ``operation`` with ``args`` (its parameters, in order) and return the typed response.
 
         Raises:
             ApiTypeError, ApiValueError: bad input; nothing was sent.
@@ -160,43 +181,69 @@ class ApiClient:
             ApiException (or a subclass): a non-2xx status.
             ApiResponseValidationError: a 2xx whose body is not the documented model.
         """
-        response = self._send(operation, body, options, preload_content=True)
+        response = self._send(
+            operation, args, _request_timeout, _request_auth, _content_type, _headers, _host_index, True
+        )
         raw = response.data or b""
-        if 200 <= response.status <= 299:
-            return ApiResponse(
-                status_code=response.status,
-                headers=response.headers,
-                data=self._deserialize(operation.response_type, response, raw),
-                raw_data=raw,
-            )
+        status = response.status
+        if 200 <= status <= 299:
+            data: Any = self._deserialize(operation, response, raw)
+            return ApiResponse(status_code=status, headers=response.headers, data=data, raw_data=raw)
+        if status == 304 and operation.method == "GET":
+            # Not Modified, after the caller's If-None-Match: there is no body to return.
+            return ApiResponse(status_code=status, headers=response.headers, data=cast(R, None), raw_data=raw)
         raise self._error_for(response, raw)
 
     def call_without_preload_content(
-        self, operation: Operation[Any], body: Any, options: Mapping[str, Any]
+        self,
+        operation: Operation[Any],
+        args: Tuple[Any, ...] = (),
+        _request_timeout: Any = None,
+        _request_auth: Any = None,
+        _content_type: Optional[str] = None,
+        _headers: Optional[Mapping[str, Any]] = None,
+        _host_index: int = 0,
     ) -> urllib3.BaseHTTPResponse:
         """Send ``operation`` and return urllib3's response with the body unread,
         whatever the status. Read it (or call ``release_conn()``) to return the
         connection to the pool."""
-        return self._send(operation, body, options, preload_content=False).response
+        return self._send(
+            operation, args, _request_timeout, _request_auth, _content_type, _headers, _host_index, False
+        ).response
 
     def _send(
-        self, operation: Operation[Any], body: Any, options: Mapping[str, Any], *, preload_content: bool
+        self,
+        operation: Operation[Any],
+        args: Tuple[Any, ...],
+        request_timeout: Any,
+        request_auth: Any,
+        content_type: Optional[str],
+        extra_headers: Optional[Mapping[str, Any]],
+        host_index: int,
+        preload_content: bool,
     ) -> RESTResponse:
-        if options and not _OPTION_NAMES.issuperset(options):
-            unknown = ", ".join(sorted(set(options) - _OPTION_NAMES))
-            raise ApiTypeError(f"unexpected keyword argument(s): {unknown}")
+        if host_index != 0:
+            raise ApiValueError(
+                f"_host_index must be 0, got {host_index!r}: the contract declares one server, used through "
+                "Configuration.host"
+            )
         config = self.configuration
         headers = dict(self.default_headers)
-        headers["Accept"] = _JSON
-        payload = self._serialize_body(operation, body)
-        if payload is not None:
-            headers["Content-Type"] = _content_type(options.get("_content_type"))
-        headers["Authorization"] = self._authorization(options.get("_request_auth"))
-        extra = options.get("_headers")
+        headers["Accept"] = operation.accept
+        path = operation.path
+        if operation.body_only:
+            payload = self._json_body(operation, args[0] if args else None)
+        else:
+            path, payload, multipart_type = self._encode_params(operation, args, headers)
+            if multipart_type is not None:
+                headers["Content-Type"] = multipart_type
+        if payload is not None and operation.body == "json":
+            headers["Content-Type"] = _content_type(content_type)
+        extra = _checked_headers(extra_headers) if extra_headers else None
+        headers["Authorization"] = self._authorization(request_auth, extra)
         if extra:
-            headers.update(_checked_headers(extra))
-        timeout = options.get("_request_timeout", _UNSET)
-        timeout = config.timeout if timeout is _UNSET else _to_timeout(timeout, "_request_timeout")
+            headers.update(extra)
+        timeout = config.timeout if request_timeout is None else _to_timeout(request_timeout, "_request_timeout")
 
         debug = _LOGGER.isEnabledFor(logging.DEBUG)
         started = time.perf_counter() if debug else 0.0
@@ -204,7 +251,7 @@ class ApiClient:
             response = self.rest_client.request(
                 operation.method,
                 config.host,
-                operation.path,
+                path,
                 headers,
                 payload,
                 timeout=timeout,
@@ -236,7 +283,45 @@ class ApiClient:
             )
         return response
 
-    def _serialize_body(self, operation: Operation[Any], body: Any) -> Optional[bytes]:
+    def _encode_params(
+        self, operation: Operation[Any], args: Tuple[Any, ...], headers: Dict[str, str]
+    ) -> Tuple[str, Optional[bytes], Optional[str]]:
+        """Put each parameter where it goes: the path, the query, a header or the body.
+
+        Returns the path (with its query) and the body with, for a multipart body, its
+        ``Content-Type``."""
+        if len(args) != len(operation.params):
+            raise ApiTypeError(f"{operation.operation_id} takes {len(operation.params)} parameter(s), got {len(args)}")
+        path = operation.path
+        query: List[Tuple[str, str]] = []
+        payload: Optional[bytes] = None
+        multipart_type: Optional[str] = None
+        for param, value in zip(operation.params, args):
+            location = param.location
+            if location == "body":
+                payload = self._json_body(operation, value)
+                continue
+            if value is None:
+                if param.required:
+                    raise ApiValueError(_missing(param))
+                continue
+            if location == "file":
+                from py_logto._multipart import encode_file_part
+
+                payload, multipart_type = encode_file_part(param, value)
+                continue
+            text = _param_text(param, value)
+            if location == "path":
+                path = path.replace("{" + param.wire + "}", _path_segment(param, text))
+            elif location == "query":
+                query.append((param.wire, text))
+            else:
+                headers[param.wire] = _checked_header_value(text, param.name)
+        if query:
+            path += "?" + urlencode(query, quote_via=quote)
+        return path, payload, multipart_type
+
+    def _json_body(self, operation: Operation[Any], body: Any) -> Optional[bytes]:
         request_type = operation.request_type
         if request_type is None:
             if body is not None:
@@ -245,20 +330,22 @@ class ApiClient:
         if body is None:
             raise ApiValueError(f"Missing the required parameter `{operation.body_param}`")
         if not isinstance(body, request_type):
-            if not isinstance(body, Mapping):
+            if not isinstance(body, Mapping) and not (
+                issubclass(request_type, UnionModel) and isinstance(body, BaseModel)
+            ):
                 raise ApiTypeError(
                     f"`{operation.body_param}` must be a {request_type.__name__} (or a dict), not {type(body).__name__}"
                 )
             try:
                 body = request_type.model_validate(body)
             except ValidationError as err:
-                raise _to_api_error(request_type, err) from err
+                raise _to_api_error(request_type, err) from None
         # The serializer's bytes, as model_dump_json would make them but without the
         # round trip through str.
         payload: bytes = body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_none=True)
         return payload
 
-    def _authorization(self, request_auth: Any) -> str:
+    def _authorization(self, request_auth: Any, extra: Optional[Mapping[str, str]]) -> str:
         if request_auth is not None:
             if isinstance(request_auth, str):
                 token: Optional[str] = request_auth
@@ -269,14 +356,22 @@ class ApiClient:
                 raise ApiTypeError("_request_auth must be a token string or a dict with a 'value'")
         else:
             token = self.configuration.get_access_token()
+            if not token and extra:
+                # A multi-user backend may pass each user's token per call in _headers.
+                given = next((v for k, v in extra.items() if k.lower() == "authorization"), None)
+                if given:
+                    return given
         if not token:
             raise ApiValueError(
                 "access_token is not set: set Configuration.access_token to the user's access token "
-                "(or to a callable returning it) before calling the API"
+                "(or to a callable returning it), or pass _request_auth, before calling the API"
             )
         return _checked_header_value("Bearer " + token, "access_token")
 
-    def _deserialize(self, response_type: Type[R], response: RESTResponse, raw: bytes) -> R:
+    def _deserialize(self, operation: Operation[Any], response: RESTResponse, raw: bytes) -> Any:
+        kind = operation.response
+        if kind == "empty":
+            return None
         if response.truncated:
             raise _invalid_response(
                 f"the {response.status} response body is larger than max_response_size "
@@ -284,6 +379,10 @@ class ApiClient:
                 response,
                 raw,
             )
+        if kind == "text":
+            return raw.decode("utf-8", "replace")
+        response_type = operation.response_type
+        assert response_type is not None
         if not raw:
             raise _invalid_response(
                 f"expected a {response_type.__name__} but the {response.status} response has an empty body",
@@ -291,6 +390,8 @@ class ApiClient:
                 raw,
             )
         try:
+            if kind == "list":
+                return operation.list_adapter.validate_json(raw)
             return response_type.model_validate_json(raw)
         except ValidationError as err:
             problems = "; ".join(
@@ -315,6 +416,40 @@ class ApiClient:
                 data = None  # not a Logto error body (e.g. {"message": ...} only): kept raw
         exc_class = _exception_class_for_status(response.status)
         return exc_class(http_resp=response, body=raw, data=data)
+
+
+def _missing(param: Param) -> str:
+    message = f"Missing the required parameter `{param.name}`"
+    if param.wire == _VERIFICATION_HEADER:
+        message += (
+            ": this change needs a fresh verification record of the user. Verify them first (e.g. "
+            "VerificationsApi.create_verification_by_password) and pass the record's id"
+        )
+    return message
+
+
+def _param_text(param: Param, value: Any) -> str:
+    """A path, query or header parameter as the text sent."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if not isinstance(value, str):
+        raise ApiTypeError(f"`{param.name}` must be a str, not {type(value).__name__}")
+    if param.choices is not None and value not in param.choices:
+        allowed = ", ".join(repr(c) for c in param.choices)
+        raise ApiValueError(f"`{param.name}` must be one of {allowed}")
+    if len(value) < param.min_length:
+        raise ApiValueError(f"`{param.name}` must be at least {param.min_length} character(s) long")
+    return value
+
+
+def _path_segment(param: Param, value: str) -> str:
+    """``value`` as one path segment: a ``/``, ``?``, ``#``, ``%`` or a ``.``/``..`` in it can
+    never change which route is called."""
+    if not value:
+        raise ApiValueError(f"`{param.name}` must not be empty (it is part of the path)")
+    if value.strip(".") == "":
+        return "%2E" * len(value)  # "." and ".." would be resolved as dot-segments
+    return quote(value, safe="")
 
 
 def _invalid_response(message: str, response: RESTResponse, raw: bytes) -> ApiResponseValidationError:
@@ -344,12 +479,27 @@ def _checked_header_value(value: str, what: str) -> str:
     return value
 
 
-def _checked_headers(extra: Mapping[str, str]) -> Dict[str, str]:
+def _header_text(name: str, value: Any) -> str:
+    """A ``_headers`` value as text, converted as generated clients convert them."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, (bool, int, float)) or type(value).__name__ == "Decimal":
+        return str(value)
+    isoformat = getattr(value, "isoformat", None)
+    if callable(isoformat):
+        return str(isoformat())
+    raise ApiTypeError(f"_headers[{name!r}] must be a str (or a number, enum or date), not {type(value).__name__}")
+
+
+def _checked_headers(extra: Mapping[str, Any]) -> Dict[str, str]:
     if not isinstance(extra, Mapping):
         raise ApiTypeError("_headers must be a mapping of header names to values")
     checked = {}
     for name, value in extra.items():
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise ApiTypeError("_headers names and values must be strings")
-        checked[_checked_header_value(name, "_headers")] = _checked_header_value(value, f"_headers[{name!r}]")
+        if not isinstance(name, str):
+            raise ApiTypeError("_headers names must be strings")
+        text = _header_text(name, value)
+        checked[_checked_header_value(name, "_headers")] = _checked_header_value(text, f"_headers[{name!r}]")
     return checked

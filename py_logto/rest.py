@@ -51,7 +51,10 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger("py_logto")
 
-__all__ = ["RESTClientObject", "RESTResponse", "ApiException"]
+__all__ = ["RESTClientObject", "RESTResponse", "RESTResponseType", "ApiException"]
+
+#: What the ``*_without_preload_content`` methods return: urllib3's response, body unread.
+RESTResponseType = urllib3.BaseHTTPResponse
 
 
 class RESTResponse:

@@ -122,10 +122,12 @@ def test_request_timeout_overrides_the_configuration(faulty: FaultyServer, per_c
 
 def test_none_means_no_timeout(faulty: FaultyServer) -> None:
     slow = Fault(echo(Recorded("POST", "/", {}, b"")), KEEP, delay=0.6)
-    faulty.queue(slow, slow)
+    faulty.queue(slow, slow, slow)
     api = api_for(faulty.url, timeout=0.2)
-    with stopwatch() as watch:
+    with pytest.raises(py_logto.ApiTimeoutError):  # _request_timeout=None: the configured timeout
         api.create_verification_by_password(password_request(), _request_timeout=None)
+    with stopwatch() as watch:  # (None, None): no timeout for this call
+        api.create_verification_by_password(password_request(), _request_timeout=(None, None))
     assert watch.elapsed >= 0.6
     api.api_client.configuration.timeout = None
     api.create_verification_by_password(password_request())

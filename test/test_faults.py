@@ -308,7 +308,6 @@ def _bad_calls() -> Iterator[Tuple[str, Variant]]:
         ),
     )
     yield "negative timeout", lambda api: api.create_verification_by_password(password_request(), _request_timeout=-1)
-    yield "unknown option", lambda api: api.create_verification_by_password(password_request(), _nope=1)  # type: ignore[call-arg]
     yield (
         "headers not a mapping",
         lambda api: api.create_verification_by_password(
