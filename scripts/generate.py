@@ -1099,7 +1099,11 @@ class ApiWriter:
         for p in op.params:
             text = rst(one_line(p.description)) or self._param_text(p)
             lines += textwrap.wrap(
-                f"{p.name}: {text}", width=100, initial_indent="    ", subsequent_indent="        ", break_on_hyphens=False
+                f"{p.name}: {text}",
+                width=100,
+                initial_indent="    ",
+                subsequent_indent="        ",
+                break_on_hyphens=False,
             )
         lines += [f"    {x}" for x in _OPTION_DOCS]
         lines += ["", "Returns:"]
