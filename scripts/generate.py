@@ -449,7 +449,10 @@ class Writer:
             literal = f"Literal[{', '.join(q(v) for v in target.schema['enum'])}]"
             if request:
                 return Type(name, f"Union[{name}, {literal}]", f"Union[{name}, {literal}]")
-            return Type(f"Union[{name}, str]", f"Union[{name}, str]", f"Union[{name}, str]")
+            # A known value becomes the member; a value a newer Logto added stays a str.
+            self.imports.add("pydantic", "Field")
+            tolerant = f'Annotated[Union[{name}, str], Field(union_mode="left_to_right")]'
+            return Type(tolerant, f"Union[{name}, str]", f"Union[{name}, str]")
         if target.kind == "union":
             self.model(name, f"{name}Input")
             return Type(name, f"{name}Input", f"{name}Input")

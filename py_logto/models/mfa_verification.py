@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Optional, Union
 
 from pydantic import Field
+from typing_extensions import Annotated
 
 from py_logto.models._base import ResponseModel
 from py_logto.models._timestamps import parse_timestamp
@@ -32,7 +33,7 @@ class MfaVerification(ResponseModel):
     id: str
     created_at: str = Field(description="ISO 8601.")
     last_used_at: Optional[str] = Field(default=None, description="ISO 8601; WebAuthn only.")
-    type: Union[MfaFactor, str]
+    type: Annotated[Union[MfaFactor, str], Field(union_mode="left_to_right")]
     agent: Optional[str] = Field(default=None, description="User agent at registration; WebAuthn only.")
     name: Optional[str] = Field(default=None, description="Display name; WebAuthn only.")
     remain_codes: Optional[Union[int, float]] = Field(

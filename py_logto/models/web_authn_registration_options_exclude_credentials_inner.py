@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import List, Literal, Optional, Union
 
+from pydantic import Field
+from typing_extensions import Annotated
+
 from py_logto.models._base import ResponseModel
 from py_logto.models.web_authn_transport import WebAuthnTransport
 
@@ -22,4 +25,4 @@ class WebAuthnRegistrationOptionsExcludeCredentialsInner(ResponseModel):
 
     type: Union[Literal["public-key"], str]
     id: str
-    transports: Optional[List[Union[WebAuthnTransport, str]]] = None
+    transports: Optional[List[Annotated[Union[WebAuthnTransport, str], Field(union_mode="left_to_right")]]] = None
