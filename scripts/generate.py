@@ -677,7 +677,8 @@ def _render_object(registry: Registry, model: Model) -> str:
         elif not required:
             args.append("default=None")
         for keyword, arg in (("minLength", "min_length"), ("maxLength", "max_length")):
-            if keyword in resolved and resolved.get("type") == "string":
+            # Only requests are checked: a response is taken as Logto sends it.
+            if keyword in resolved and resolved.get("type") == "string" and not model.response:
                 args.append(f"{arg}={resolved[keyword]}")
         description = sub.get("description") or resolved.get("description") if "$ref" not in sub else None
         if description:
