@@ -13,6 +13,7 @@ import urllib3
 from pydantic import BaseModel, ValidationError
 from typing_extensions import Self, TypedDict
 
+from py_logto import _headers
 from py_logto._operation import Operation
 from py_logto._version import __version__
 from py_logto.api_response import ApiResponse
@@ -25,6 +26,10 @@ from py_logto.exceptions import (
     ApiTypeError,
     ApiValueError,
     _exception_class_for_status,
+    _mask_chain,
+    _masker,
+    _request_secrets,
+    _shown,
 )
 from py_logto.models._base import _to_api_error
 from py_logto.rest import RESTClientObject, RESTResponse
@@ -41,6 +46,10 @@ R = TypeVar("R", bound=BaseModel)
 _LOGGER = logging.getLogger("py_logto")
 
 _JSON = "application/json"
+
+#: What a request sent that must be masked if the server echoes it: the
+#: ``Authorization`` header's value and the body model (its secret fields).
+_Sent = Tuple[Optional[str], Optional[BaseModel]]
 
 
 class RequestOptions(TypedDict, total=False):
@@ -94,7 +103,7 @@ class ApiClient:
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration.get_default()
         self.rest_client = RESTClientObject(self.configuration)
-        self.default_headers: Dict[str, str] = {}
+        self.default_headers = _headers.DefaultHeaders()
         if header_name is not None:
             self.default_headers[header_name] = header_value or ""
         if cookie is not None:
@@ -118,6 +127,17 @@ class ApiClient:
         """Close the pooled connections. The client can still be used afterwards
         (new connections are opened as needed)."""
         self.rest_client.clear()
+
+    @property
+    def default_headers(self) -> Dict[str, str]:
+        """The headers sent with every request. Names and values are checked as they
+        are set: framing and hop-by-hop headers (``Content-Length``, ``Host``...),
+        invalid names and values with line breaks raise ``ApiValueError``."""
+        return self._default_headers
+
+    @default_headers.setter
+    def default_headers(self, headers: Mapping[str, str]) -> None:
+        self._default_headers = _headers.DefaultHeaders(headers)
 
     @property
     def user_agent(self) -> str:
@@ -160,16 +180,16 @@ class ApiClient:
             ApiException (or a subclass): a non-2xx status.
             ApiResponseValidationError: a 2xx whose body is not the documented model.
         """
-        response = self._send(operation, body, options, preload_content=True)
+        response, sent = self._send(operation, body, options, preload_content=True)
         raw = response.data or b""
         if 200 <= response.status <= 299:
-            return ApiResponse(
-                status_code=response.status,
-                headers=response.headers,
-                data=self._deserialize(operation.response_type, response, raw),
-                raw_data=raw,
-            )
-        raise self._error_for(response, raw)
+            try:
+                data = self._deserialize(operation.response_type, response, raw)
+            except ApiResponseValidationError as err:
+                err._mask_secrets(_request_secrets(*sent))
+                raise
+            return ApiResponse(status_code=response.status, headers=response.headers, data=data, raw_data=raw)
+        raise self._error_for(response, raw)._mask_secrets(_request_secrets(*sent))
 
     def call_without_preload_content(
         self, operation: Operation[Any], body: Any, options: Mapping[str, Any]
@@ -177,24 +197,26 @@ class ApiClient:
         """Send ``operation`` and return urllib3's response with the body unread,
         whatever the status. Read it (or call ``release_conn()``) to return the
         connection to the pool."""
-        return self._send(operation, body, options, preload_content=False).response
+        return self._send(operation, body, options, preload_content=False)[0].response
 
     def _send(
         self, operation: Operation[Any], body: Any, options: Mapping[str, Any], *, preload_content: bool
-    ) -> RESTResponse:
+    ) -> Tuple[RESTResponse, _Sent]:
         if options and not _OPTION_NAMES.issuperset(options):
             unknown = ", ".join(sorted(set(options) - _OPTION_NAMES))
             raise ApiTypeError(f"unexpected keyword argument(s): {unknown}")
         config = self.configuration
-        headers = dict(self.default_headers)
+        headers = dict(self._default_headers)
         headers["Accept"] = _JSON
-        payload = self._serialize_body(operation, body)
+        payload, model = self._serialize_body(operation, body)
         if payload is not None:
             headers["Content-Type"] = _content_type(options.get("_content_type"))
-        headers["Authorization"] = self._authorization(options.get("_request_auth"))
+        headers["Authorization"] = authorization = self._authorization(options.get("_request_auth"))
+        sent: _Sent = (authorization, model)
         extra = options.get("_headers")
         if extra:
-            headers.update(_checked_headers(extra))
+            _headers.merge(headers, _headers.checked_extra(extra))
+            sent = (_headers.value_of(headers, "Authorization"), model)
         timeout = options.get("_request_timeout", _UNSET)
         timeout = config.timeout if timeout is _UNSET else _to_timeout(timeout, "_request_timeout")
 
@@ -213,6 +235,7 @@ class ApiClient:
                 max_body=config.max_response_size,
             )
         except ApiConnectionError as err:
+            _mask_chain(err, _request_secrets(*sent))  # a server may echo the token in a broken status line
             if debug:
                 _LOGGER.debug(
                     "%s %s failed after %.1f ms: %s: %s",
@@ -226,22 +249,23 @@ class ApiClient:
         if preload_content:
             response.read()
         if debug:
+            request_id = response.headers.get(REQUEST_ID_HEADER)
             _LOGGER.debug(
                 "%s %s -> %d in %.1f ms (request id %s)",
                 operation.method,
                 operation.path,
                 response.status,
                 (time.perf_counter() - started) * 1000,
-                response.headers.get(REQUEST_ID_HEADER, "-"),
+                _shown(request_id, 100, _masker(_request_secrets(*sent))) if request_id else "-",
             )
-        return response
+        return response, sent
 
-    def _serialize_body(self, operation: Operation[Any], body: Any) -> Optional[bytes]:
+    def _serialize_body(self, operation: Operation[Any], body: Any) -> Tuple[Optional[bytes], Optional[BaseModel]]:
         request_type = operation.request_type
         if request_type is None:
             if body is not None:
                 raise ApiTypeError(f"{operation.operation_id} takes no request body")
-            return None
+            return None, None
         if body is None:
             raise ApiValueError(f"Missing the required parameter `{operation.body_param}`")
         if not isinstance(body, request_type):
@@ -256,15 +280,14 @@ class ApiClient:
         # The serializer's bytes, as model_dump_json would make them but without the
         # round trip through str.
         payload: bytes = body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_none=True)
-        return payload
+        return payload, body
 
     def _authorization(self, request_auth: Any) -> str:
         if request_auth is not None:
             if isinstance(request_auth, str):
                 token: Optional[str] = request_auth
             elif isinstance(request_auth, Mapping) and isinstance(request_auth.get("value"), str):
-                value = str(request_auth["value"])
-                return _checked_header_value(value, "_request_auth")
+                return _headers.check_value(str(request_auth["value"]), "Authorization", "_request_auth")
             else:
                 raise ApiTypeError("_request_auth must be a token string or a dict with a 'value'")
         else:
@@ -274,7 +297,8 @@ class ApiClient:
                 "access_token is not set: set Configuration.access_token to the user's access token "
                 "(or to a callable returning it) before calling the API"
             )
-        return _checked_header_value("Bearer " + token, "access_token")
+        source = "access_token" if request_auth is None else "_request_auth"
+        return _headers.check_value("Bearer " + token, "Authorization", source)
 
     def _deserialize(self, response_type: Type[R], response: RESTResponse, raw: bytes) -> R:
         if response.truncated:
@@ -327,29 +351,8 @@ def _invalid_response(message: str, response: RESTResponse, raw: bytes) -> ApiRe
 def _content_type(requested: Optional[str]) -> str:
     if requested is None:
         return _JSON
+    _headers.check_value(requested, "Content-Type", "_content_type")
     media = requested.split(";", 1)[0].strip().lower()
     if media != _JSON and not (media.startswith("application/") and media.endswith("+json")):
         raise ApiValueError(f"_content_type must be a JSON media type, got {requested!r}")
-    return _checked_header_value(requested, "_content_type")
-
-
-def _checked_header_value(value: str, what: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise ApiValueError(f"{what} contains a line break, which cannot be sent in a header")
-    if not value.isascii():
-        try:
-            value.encode("latin-1")
-        except UnicodeEncodeError:
-            raise ApiValueError(f"{what} contains characters that cannot be sent in a header") from None
-    return value
-
-
-def _checked_headers(extra: Mapping[str, str]) -> Dict[str, str]:
-    if not isinstance(extra, Mapping):
-        raise ApiTypeError("_headers must be a mapping of header names to values")
-    checked = {}
-    for name, value in extra.items():
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise ApiTypeError("_headers names and values must be strings")
-        checked[_checked_header_value(name, "_headers")] = _checked_header_value(value, f"_headers[{name!r}]")
-    return checked
+    return requested

@@ -209,3 +209,56 @@ class ResponseModel(LogtoModel):
     def to_json(self) -> str:
         """The body as JSON text, with exactly the fields the server sent."""
         return self.model_dump_json(by_alias=True, exclude_unset=True)
+
+
+# -- secrets ----------------------------------------------------------------------
+
+#: How deep the search for secrets goes into nested values.
+_MAX_DEPTH = 200
+
+
+def _secret_values(model: Any) -> List[str]:
+    """The text of every value in the secret fields (``_secret_fields``) of ``model``
+    and of the models nested in it, for masking where a server echoes them."""
+    found: List[str] = []
+    _collect_secrets(model, found, 0)
+    return found
+
+
+def _collect_secrets(value: Any, found: List[str], depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, BaseModel):
+        secret_fields: FrozenSet[str] = getattr(value, "_secret_fields", frozenset())
+        for name in type(value).model_fields:
+            item = getattr(value, name, None)
+            if name in secret_fields:
+                _collect_leaves(item, found, depth + 1)
+            else:
+                _collect_secrets(item, found, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_secrets(item, found, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_secrets(item, found, depth + 1)
+
+
+def _collect_leaves(value: Any, found: List[str], depth: int) -> None:
+    """Every string, and every number long enough to be a code, inside ``value``."""
+    if depth > _MAX_DEPTH or value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, (int, float)):
+        text = str(value)
+        if len(text) >= 4:
+            found.append(text)
+    elif isinstance(value, BaseModel):
+        _collect_leaves(value.model_dump(), found, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_leaves(item, found, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_leaves(item, found, depth + 1)
