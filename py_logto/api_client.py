@@ -31,7 +31,7 @@ from py_logto.exceptions import (
     _request_secrets,
     _shown,
 )
-from py_logto.models._base import _to_api_error
+from py_logto.models._base import _to_api_error, _unsendable
 from py_logto.rest import RESTClientObject, RESTResponse
 
 if TYPE_CHECKING:
@@ -279,7 +279,10 @@ class ApiClient:
                 raise _to_api_error(request_type, err) from err
         # The serializer's bytes, as model_dump_json would make them but without the
         # round trip through str.
-        payload: bytes = body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_none=True)
+        try:
+            payload: bytes = body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_none=True)
+        except ValueError as err:  # a free-form value changed in place since it was validated
+            raise _unsendable(body, err) from err
         return payload, body
 
     def _authorization(self, request_auth: Any) -> str:

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union, cast
+import math
+from typing import (
+    Any,
+    ClassVar,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    cast,
+)
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    WrapSerializer,
+)
 from pydantic.alias_generators import to_camel
-from typing_extensions import Self
+from typing_extensions import Annotated, Self
 
-from py_logto.exceptions import ApiTypeError, ApiValueError
+from py_logto.exceptions import ApiTypeError, ApiValueError, _flatten, render_path
 
 _M = TypeVar("_M", bound="LogtoModel")
 
@@ -262,3 +285,103 @@ def _collect_leaves(value: Any, found: List[str], depth: int) -> None:
     elif isinstance(value, (list, tuple)):
         for item in value:
             _collect_leaves(item, found, depth + 1)
+
+
+# -- free-form JSON values ----------------------------------------------------------
+
+#: How deeply a free-form JSON value may nest (pydantic-core's serializer stops at 255
+#: levels, counting the models around the value).
+_MAX_JSON_DEPTH = 200
+
+
+def _json_problem(value: Any) -> Optional[str]:
+    """Why ``value`` cannot be sent as JSON, saying where inside it; ``None`` when it can.
+
+    JSON is ``None``, ``bool``, ``int``, finite ``float``, ``str``, lists (or tuples)
+    and dicts with string keys, without cycles. Values are never quoted: they may
+    be secrets (connector data holds the identity provider's authorization code).
+    """
+    return _json_problem_at(value, (), set())
+
+
+def _json_problem_at(value: Any, path: Tuple[Union[str, int], ...], ancestors: Set[int]) -> Optional[str]:
+    if value is None or isinstance(value, (str, int)):  # bool is an int
+        return None
+    where = _json_location(path)
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return f"{shown} (not a JSON number) at {where}"
+    if not isinstance(value, (dict, list, tuple)):
+        return f"a value of type {type(value).__name__} (not a JSON type) at {where}"
+    if id(value) in ancestors:
+        return f"a circular reference at {where}"
+    if len(path) >= _MAX_JSON_DEPTH:
+        return f"more than {_MAX_JSON_DEPTH} levels of nesting at {where}"
+    ancestors.add(id(value))
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(value, dict) and not isinstance(key, str):
+            return f"a key of type {type(key).__name__} (JSON keys are strings) at {where}"
+        problem = _json_problem_at(item, (*path, key), ancestors)
+        if problem is not None:
+            return problem
+    ancestors.discard(id(value))
+    return None
+
+
+def _json_location(path: Tuple[Union[str, int], ...]) -> str:
+    if not path:
+        return "the top level"
+    shown = [part if isinstance(part, int) else _flatten(part)[:40] for part in path[-8:]]
+    return ("..." if len(path) > 8 else "") + render_path(shown)
+
+
+def _check_json(value: Dict[str, Any]) -> Dict[str, Any]:
+    problem = _json_problem(value)
+    if problem is not None:
+        raise ValueError(f"{problem} cannot be sent as JSON")
+    return value
+
+
+def _serialize_json(value: Dict[str, Any], handler: SerializerFunctionWrapHandler) -> Any:
+    # Checked again when sent: the dict may have been changed in place since it was
+    # validated, and pydantic would send NaN as null.
+    _check_json(value)
+    return handler(value)
+
+
+#: A free-form JSON object (an OpenAPI ``type: object`` without properties): a
+#: ``Dict[str, Any]`` whose values must be sendable as JSON, checked when set and
+#: again when sent. NaN, infinities, other objects and circular structures raise
+#: :class:`~py_logto.exceptions.ApiValueError` naming the field.
+JsonObject = Annotated[
+    Dict[str, Any],
+    AfterValidator(_check_json),
+    WrapSerializer(_serialize_json, when_used="json"),
+]
+
+
+def _unsendable(model: BaseModel, err: Exception) -> ApiValueError:
+    """The error for a request body that pydantic could not serialize: the first
+    field holding something that is not JSON, by name."""
+    for label, value in _field_values(model, ""):
+        problem = _json_problem(value)
+        if problem is not None:
+            return ApiValueError(
+                f"{type(model).__name__}.{label} cannot be sent as JSON: it holds {problem}",
+                errors=[{"loc": tuple(label.split(".")), "field": label, "msg": problem, "type": "json_invalid"}],
+            )
+    return ApiValueError(f"{type(model).__name__} cannot be serialized as JSON ({type(err).__name__})")
+
+
+def _field_values(model: BaseModel, prefix: str) -> Iterator[Tuple[str, Any]]:
+    """``(dotted attribute path, value)`` of every field, nested models opened."""
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        label = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            yield from _field_values(value, f"{label}.")
+        else:
+            yield label, value
