@@ -576,14 +576,17 @@ def _request_secrets(authorization: Optional[str], body: Any) -> List[str]:
 
 
 def _mask_chain(exc: BaseException, secrets: Iterable[str]) -> None:
-    """Mask ``secrets`` in the message of ``exc`` and of the exceptions it chains.
+    """Mask ``secrets`` in the message of ``exc`` and of the exceptions it chains,
+    and put the message of ``exc`` on one line.
 
     For failures without a usable response: ``http.client`` quotes what the server
     sent (a malformed status line, say) in its exceptions, which urllib3 wraps and
-    ``ApiConnectionError`` chains, so an echoed token would reach ``str(e)`` and
-    ``traceback.format_exc()``.
+    ``ApiConnectionError`` chains, so an echoed token or a control character would
+    reach ``str(e)`` and ``traceback.format_exc()``.
     """
     mask = _masker(secrets)
+    if exc.args and isinstance(exc.args[0], str):
+        exc.args = (mask(_flatten(mask(exc.args[0]))), *exc.args[1:])
     if mask is _no_mask:
         return
     seen: Set[int] = set()
