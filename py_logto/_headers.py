@@ -17,7 +17,7 @@ some.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
 from py_logto.exceptions import ApiTypeError, ApiValueError
 
@@ -95,8 +95,11 @@ def check_value(value: Any, header: str, source: str) -> str:
     return value
 
 
-def checked_extra(extra: Any, source: str = "_headers") -> Dict[str, str]:
-    """The per-call headers ``extra`` as a dict, every name and value checked."""
+def checked_extra(
+    extra: Any, source: str = "_headers", convert: Optional[Callable[[str, Any], str]] = None
+) -> Dict[str, str]:
+    """The per-call headers ``extra`` as a dict, every name and value checked; values
+    are first passed through ``convert(name, value)`` when given (e.g. numbers to text)."""
     if not isinstance(extra, Mapping):
         raise ApiTypeError(f"{source} must be a mapping of header names to values, not {type(extra).__name__}")
     checked: Dict[str, str] = {}
@@ -107,7 +110,8 @@ def checked_extra(extra: Any, source: str = "_headers") -> Dict[str, str]:
         if lowered in seen:
             raise ApiValueError(f"{source} gives the {name} header twice ({seen[lowered]!r} and {name!r})")
         seen[lowered] = name
-        checked[name] = check_value(value, name, f"{source}[{name!r}]")
+        text = convert(name, value) if convert is not None else value
+        checked[name] = check_value(text, name, f"{source}[{name!r}]")
     return checked
 
 

@@ -65,10 +65,21 @@ from typing import (
 from urllib.parse import quote, quote_plus
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing_extensions import Protocol, Self
 
     from py_logto.models.request_error_body import RequestErrorBody
-    from py_logto.rest import RESTResponse
+
+    class _HttpResponse(Protocol):
+        """What an exception reads from ``http_resp``: a ``py_logto.rest.RESTResponse``
+        or urllib3's response (and, when read, its ``data``)."""
+
+        @property
+        def status(self) -> int: ...
+        @property
+        def reason(self) -> Optional[str]: ...
+        @property
+        def headers(self) -> Mapping[str, str]: ...
+
 
 __all__ = [
     "OpenApiException",
@@ -419,7 +430,7 @@ class ApiException(_ResponseError):
         self,
         status: Optional[int] = None,
         reason: Optional[str] = None,
-        http_resp: Optional[RESTResponse] = None,
+        http_resp: Optional[_HttpResponse] = None,
         *,
         body: Union[str, bytes, None] = None,
         data: Optional[RequestErrorBody] = None,
@@ -472,7 +483,7 @@ class ApiException(_ResponseError):
     def from_response(
         cls,
         *,
-        http_resp: RESTResponse,
+        http_resp: _HttpResponse,
         body: Union[str, bytes, None] = None,
         data: Optional[RequestErrorBody] = None,
     ) -> NoReturn:

@@ -15,6 +15,7 @@ from py_logto.models import RequestErrorBody
 from py_logto.rest import RESTResponse
 from test._reliability import password_request
 from test._server import RecordingServer, Reply
+from test.test_api import EXCEPTION_FOR
 
 INVALID = {"code": "session.invalid_credentials", "message": "Incorrect account or password."}
 
@@ -123,21 +124,11 @@ def test_api_exception_without_a_response() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [
-        (400, py_logto.BadRequestException),
-        (401, py_logto.UnauthorizedException),
-        (403, py_logto.ForbiddenException),
-        (404, py_logto.NotFoundException),
-        (409, py_logto.ConflictException),
-        (422, py_logto.UnprocessableEntityException),
-        (429, py_logto.TooManyRequestsException),
-        (500, py_logto.ServiceException),
-        (503, py_logto.ServiceException),
-        (418, py_logto.ApiException),
-    ],
-)
+#: The statuses the operations declare, and a few they do not.
+MAPPED = {**EXCEPTION_FOR, 409: py_logto.ConflictException, 418: py_logto.ApiException, 503: py_logto.ServiceException}
+
+
+@pytest.mark.parametrize(("status", "expected"), sorted(MAPPED.items()))
 def test_from_response_raises_the_mapped_class(
     server: RecordingServer, api: py_logto.VerificationsApi, status: int, expected: Type[py_logto.ApiException]
 ) -> None:

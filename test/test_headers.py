@@ -269,3 +269,11 @@ def test_default_headers_stay_a_dict_that_copies_and_pickles() -> None:
     assert type(client.default_headers.copy()) is dict
     with pytest.raises(py_logto.ApiValueError, match="Connection"):
         client.default_headers |= {"Connection": "close"}
+
+
+def test_a_converter_runs_before_the_checks() -> None:
+    from py_logto import _headers
+
+    assert _headers.checked_extra({"X-Count": 5}, convert=lambda name, value: str(value)) == {"X-Count": "5"}
+    with pytest.raises(py_logto.ApiValueError, match="X-Note"):
+        _headers.checked_extra({"X-Note": 1}, convert=lambda name, value: f"{value}\r\nHost: evil")
