@@ -17,7 +17,7 @@ some.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Mapping, Optional, Tuple
 
 from py_logto.exceptions import ApiTypeError, ApiValueError
 
@@ -58,8 +58,11 @@ def _shown_name(name: str) -> str:
     return repr(name) if len(name) <= 60 else repr(name[:59] + "…")
 
 
-def check_name(name: Any, source: str) -> str:
-    """``name`` if it may be sent as a header name by ``source`` (e.g. ``"_headers"``)."""
+def check_name(name: Any, source: str, allowed: FrozenSet[str] = frozenset()) -> str:
+    """``name`` if it may be sent as a header name by ``source`` (e.g. ``"_headers"``).
+
+    ``allowed`` lists lower-cased engine-owned names that ``source`` may set all the same
+    (``proxy-authorization`` for the headers sent to a proxy)."""
     if not isinstance(name, str):
         raise ApiTypeError(f"{source}: header names must be strings, not {type(name).__name__}")
     if not _TOKEN.fullmatch(name):
@@ -67,7 +70,7 @@ def check_name(name: Any, source: str) -> str:
             f"{source}: {_shown_name(name)} is not a valid header name "
             "(letters, digits and !#$%&'*+-.^_`|~ only, no spaces, colons or line breaks)"
         )
-    if name.lower() in _ENGINE_OWNED:
+    if name.lower() in _ENGINE_OWNED and name.lower() not in allowed:
         raise ApiValueError(
             f"{source} may not set the {name} header: py_logto frames every request and manages "
             "its connections itself"

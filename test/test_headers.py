@@ -277,3 +277,12 @@ def test_a_converter_runs_before_the_checks() -> None:
     assert _headers.checked_extra({"X-Count": 5}, convert=lambda name, value: str(value)) == {"X-Count": "5"}
     with pytest.raises(py_logto.ApiValueError, match="X-Note"):
         _headers.checked_extra({"X-Note": 1}, convert=lambda name, value: f"{value}\r\nHost: evil")
+
+
+def test_a_source_may_be_allowed_one_engine_owned_name() -> None:
+    from py_logto import _headers
+
+    proxy = frozenset({"proxy-authorization"})
+    assert _headers.check_name("Proxy-Authorization", "proxy_headers", proxy) == "Proxy-Authorization"
+    with pytest.raises(py_logto.ApiValueError, match="Content-Length"):
+        _headers.check_name("Content-Length", "proxy_headers", proxy)
