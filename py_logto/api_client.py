@@ -16,6 +16,7 @@ import urllib3
 from pydantic import BaseModel, ValidationError
 from typing_extensions import Self, TypedDict
 
+from py_logto import _headers
 from py_logto._operation import Operation, Param
 from py_logto._version import __version__
 from py_logto.api_response import ApiResponse
@@ -28,8 +29,12 @@ from py_logto.exceptions import (
     ApiTypeError,
     ApiValueError,
     _exception_class_for_status,
+    _mask_chain,
+    _masker,
+    _request_secrets,
+    _shown,
 )
-from py_logto.models._base import UnionModel, _to_api_error
+from py_logto.models._base import UnionModel, _to_api_error, _unsendable
 from py_logto.rest import RESTClientObject, RESTResponse
 
 if TYPE_CHECKING:
@@ -50,6 +55,10 @@ RequestTimeout = Union[None, int, float, Tuple[Optional[float], Optional[float]]
 UploadFile = Union[bytes, str, os.PathLike[str], BinaryIO, Tuple[str, bytes], Tuple[str, bytes, str]]
 
 _VERIFICATION_HEADER = "logto-verification-id"
+
+#: What a request sent that must be masked if the server echoes it: the
+#: ``Authorization`` header's value and the body model (its secret fields).
+_Sent = Tuple[Optional[str], Optional[BaseModel]]
 
 _LOGGER = logging.getLogger("py_logto")
 
@@ -106,7 +115,7 @@ class ApiClient:
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration.get_default()
         self.rest_client = RESTClientObject(self.configuration)
-        self.default_headers: Dict[str, str] = {}
+        self.default_headers = _headers.DefaultHeaders()
         if header_name is not None:
             self.default_headers[header_name] = header_value or ""
         if cookie is not None:
@@ -130,6 +139,17 @@ class ApiClient:
         """Close the pooled connections. The client can still be used afterwards
         (new connections are opened as needed)."""
         self.rest_client.clear()
+
+    @property
+    def default_headers(self) -> Dict[str, str]:
+        """The headers sent with every request. Names and values are checked as they
+        are set: framing and hop-by-hop headers (``Content-Length``, ``Host``...),
+        invalid names and values with line breaks raise ``ApiValueError``."""
+        return self._default_headers
+
+    @default_headers.setter
+    def default_headers(self, headers: Mapping[str, str]) -> None:
+        self._default_headers = _headers.DefaultHeaders(headers)
 
     @property
     def user_agent(self) -> str:
@@ -181,18 +201,22 @@ class ApiClient:
             ApiException (or a subclass): a non-2xx status.
             ApiResponseValidationError: a 2xx whose body is not the documented model.
         """
-        response = self._send(
+        response, sent = self._send(
             operation, args, _request_timeout, _request_auth, _content_type, _headers, _host_index, True
         )
         raw = response.data or b""
         status = response.status
         if 200 <= status <= 299:
-            data: Any = self._deserialize(operation, response, raw)
+            try:
+                data: Any = self._deserialize(operation, response, raw)
+            except ApiResponseValidationError as err:
+                err._mask_secrets(_request_secrets(*sent))
+                raise
             return ApiResponse(status_code=status, headers=response.headers, data=data, raw_data=raw)
         if status == 304 and operation.method == "GET":
             # Not Modified, after the caller's If-None-Match: there is no body to return.
             return ApiResponse(status_code=status, headers=response.headers, data=cast(R, None), raw_data=raw)
-        raise self._error_for(response, raw)
+        raise self._error_for(response, raw)._mask_secrets(_request_secrets(*sent))
 
     def call_without_preload_content(
         self,
@@ -209,7 +233,7 @@ class ApiClient:
         connection to the pool."""
         return self._send(
             operation, args, _request_timeout, _request_auth, _content_type, _headers, _host_index, False
-        ).response
+        )[0].response
 
     def _send(
         self,
@@ -221,28 +245,31 @@ class ApiClient:
         extra_headers: Optional[Mapping[str, Any]],
         host_index: int,
         preload_content: bool,
-    ) -> RESTResponse:
+    ) -> Tuple[RESTResponse, _Sent]:
         if host_index != 0:
             raise ApiValueError(
                 f"_host_index must be 0, got {host_index!r}: the contract declares one server, used through "
                 "Configuration.host"
             )
         config = self.configuration
-        headers = dict(self.default_headers)
+        headers = dict(self._default_headers)
         headers["Accept"] = operation.accept
         path = operation.path
+        model: Optional[BaseModel] = None
         if operation.body_only:
-            payload = self._json_body(operation, args[0] if args else None)
+            payload, model = self._json_body(operation, args[0] if args else None)
         else:
-            path, payload, multipart_type = self._encode_params(operation, args, headers)
+            path, payload, model, multipart_type = self._encode_params(operation, args, headers)
             if multipart_type is not None:
                 headers["Content-Type"] = multipart_type
         if payload is not None and operation.body == "json":
             headers["Content-Type"] = _content_type(content_type)
-        extra = _checked_headers(extra_headers) if extra_headers else None
-        headers["Authorization"] = self._authorization(request_auth, extra)
+        extra = _headers.checked_extra(extra_headers, convert=_header_text) if extra_headers else None
+        headers["Authorization"] = authorization = self._authorization(request_auth, extra)
+        sent: _Sent = (authorization, model)
         if extra:
-            headers.update(extra)
+            _headers.merge(headers, extra)
+            sent = (_headers.value_of(headers, "Authorization"), model)
         timeout = config.timeout if request_timeout is None else _to_timeout(request_timeout, "_request_timeout")
 
         debug = _LOGGER.isEnabledFor(logging.DEBUG)
@@ -260,6 +287,7 @@ class ApiClient:
                 max_body=config.max_response_size,
             )
         except ApiConnectionError as err:
+            _mask_chain(err, _request_secrets(*sent))  # a server may echo the token in a broken status line
             if debug:
                 _LOGGER.debug(
                     "%s %s failed after %.1f ms: %s: %s",
@@ -273,33 +301,35 @@ class ApiClient:
         if preload_content:
             response.read()
         if debug:
+            request_id = response.headers.get(REQUEST_ID_HEADER)
             _LOGGER.debug(
                 "%s %s -> %d in %.1f ms (request id %s)",
                 operation.method,
                 operation.path,
                 response.status,
                 (time.perf_counter() - started) * 1000,
-                response.headers.get(REQUEST_ID_HEADER, "-"),
+                _shown(request_id, 100, _masker(_request_secrets(*sent))) if request_id else "-",
             )
-        return response
+        return response, sent
 
     def _encode_params(
         self, operation: Operation[Any], args: Tuple[Any, ...], headers: Dict[str, str]
-    ) -> Tuple[str, Optional[bytes], Optional[str]]:
+    ) -> Tuple[str, Optional[bytes], Optional[BaseModel], Optional[str]]:
         """Put each parameter where it goes: the path, the query, a header or the body.
 
-        Returns the path (with its query) and the body with, for a multipart body, its
-        ``Content-Type``."""
+        Returns the path (with its query), the body, the body's model (for a JSON body)
+        and, for a multipart body, its ``Content-Type``."""
         if len(args) != len(operation.params):
             raise ApiTypeError(f"{operation.operation_id} takes {len(operation.params)} parameter(s), got {len(args)}")
         path = operation.path
         query: List[Tuple[str, str]] = []
         payload: Optional[bytes] = None
+        model: Optional[BaseModel] = None
         multipart_type: Optional[str] = None
         for param, value in zip(operation.params, args):
             location = param.location
             if location == "body":
-                payload = self._json_body(operation, value)
+                payload, model = self._json_body(operation, value)
                 continue
             if value is None:
                 if param.required:
@@ -316,17 +346,17 @@ class ApiClient:
             elif location == "query":
                 query.append((param.wire, text))
             else:
-                headers[param.wire] = _checked_header_value(text, param.name)
+                headers[param.wire] = _headers.check_value(text, param.wire, param.name)
         if query:
             path += "?" + urlencode(query, quote_via=quote)
-        return path, payload, multipart_type
+        return path, payload, model, multipart_type
 
-    def _json_body(self, operation: Operation[Any], body: Any) -> Optional[bytes]:
+    def _json_body(self, operation: Operation[Any], body: Any) -> Tuple[Optional[bytes], Optional[BaseModel]]:
         request_type = operation.request_type
         if request_type is None:
             if body is not None:
                 raise ApiTypeError(f"{operation.operation_id} takes no request body")
-            return None
+            return None, None
         if body is None:
             raise ApiValueError(f"Missing the required parameter `{operation.body_param}`")
         if not isinstance(body, request_type):
@@ -342,16 +372,18 @@ class ApiClient:
                 raise _to_api_error(request_type, err) from None
         # The serializer's bytes, as model_dump_json would make them but without the
         # round trip through str.
-        payload: bytes = body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_none=True)
-        return payload
+        try:
+            payload: bytes = body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_none=True)
+        except ValueError as err:  # a free-form value changed in place since it was validated
+            raise _unsendable(body, err) from err
+        return payload, body
 
     def _authorization(self, request_auth: Any, extra: Optional[Mapping[str, str]]) -> str:
         if request_auth is not None:
             if isinstance(request_auth, str):
                 token: Optional[str] = request_auth
             elif isinstance(request_auth, Mapping) and isinstance(request_auth.get("value"), str):
-                value = str(request_auth["value"])
-                return _checked_header_value(value, "_request_auth")
+                return _headers.check_value(str(request_auth["value"]), "Authorization", "_request_auth")
             else:
                 raise ApiTypeError("_request_auth must be a token string or a dict with a 'value'")
         else:
@@ -366,7 +398,8 @@ class ApiClient:
                 "access_token is not set: set Configuration.access_token to the user's access token "
                 "(or to a callable returning it), or pass _request_auth, before calling the API"
             )
-        return _checked_header_value("Bearer " + token, "access_token")
+        source = "access_token" if request_auth is None else "_request_auth"
+        return _headers.check_value("Bearer " + token, "Authorization", source)
 
     def _deserialize(self, operation: Operation[Any], response: RESTResponse, raw: bytes) -> Any:
         kind = operation.response
@@ -462,21 +495,11 @@ def _invalid_response(message: str, response: RESTResponse, raw: bytes) -> ApiRe
 def _content_type(requested: Optional[str]) -> str:
     if requested is None:
         return _JSON
+    _headers.check_value(requested, "Content-Type", "_content_type")
     media = requested.split(";", 1)[0].strip().lower()
     if media != _JSON and not (media.startswith("application/") and media.endswith("+json")):
         raise ApiValueError(f"_content_type must be a JSON media type, got {requested!r}")
-    return _checked_header_value(requested, "_content_type")
-
-
-def _checked_header_value(value: str, what: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise ApiValueError(f"{what} contains a line break, which cannot be sent in a header")
-    if not value.isascii():
-        try:
-            value.encode("latin-1")
-        except UnicodeEncodeError:
-            raise ApiValueError(f"{what} contains characters that cannot be sent in a header") from None
-    return value
+    return requested
 
 
 def _header_text(name: str, value: Any) -> str:
@@ -491,15 +514,3 @@ def _header_text(name: str, value: Any) -> str:
     if callable(isoformat):
         return str(isoformat())
     raise ApiTypeError(f"_headers[{name!r}] must be a str (or a number, enum or date), not {type(value).__name__}")
-
-
-def _checked_headers(extra: Mapping[str, Any]) -> Dict[str, str]:
-    if not isinstance(extra, Mapping):
-        raise ApiTypeError("_headers must be a mapping of header names to values")
-    checked = {}
-    for name, value in extra.items():
-        if not isinstance(name, str):
-            raise ApiTypeError("_headers names must be strings")
-        text = _header_text(name, value)
-        checked[_checked_header_value(name, "_headers")] = _checked_header_value(text, f"_headers[{name!r}]")
-    return checked

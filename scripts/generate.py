@@ -437,6 +437,10 @@ class Writer:
                 self.typing("Dict", "Mapping")
                 return Type(f"Dict[str, {inner.ann}]", f"Mapping[str, {inner.init}]", f"Mapping[str, {inner.td}]")
             self.typing("Any", "Dict", "Mapping")
+            if request:
+                # Checked to be JSON (no NaN, no cycles, no arbitrary objects) when set and when sent.
+                self.imports.add("py_logto.models._base", "JsonObject")
+                return Type("JsonObject", "Mapping[str, Any]", "Mapping[str, Any]")
             return Type("Dict[str, Any]", "Mapping[str, Any]", "Mapping[str, Any]")
         self.typing("Any")
         return Type("Any", "Any", "Any")

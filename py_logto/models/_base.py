@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -14,6 +15,7 @@ from typing import (
     List,
     Mapping,
     Optional,
+    Set,
     Tuple,
     Type,
     TypeVar,
@@ -22,12 +24,20 @@ from typing import (
     overload,
 )
 
-from pydantic import BaseModel, ConfigDict, SerializationInfo, SerializerFunctionWrapHandler, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    WrapSerializer,
+)
 from pydantic import model_serializer as _model_serializer
 from pydantic.alias_generators import to_camel
-from typing_extensions import Self
+from typing_extensions import Annotated, Self
 
-from py_logto.exceptions import ApiTypeError, ApiValueError
+from py_logto.exceptions import ApiTypeError, ApiValueError, _flatten, render_path
 
 _M = TypeVar("_M", bound="LogtoModel")
 
@@ -382,3 +392,156 @@ class UnionModel(ParsingMixin):
 
     def __repr_args__(self) -> Iterator[Tuple[Optional[str], Any]]:
         yield "actual_instance", self.actual_instance
+
+
+# -- secrets ----------------------------------------------------------------------
+
+#: How deep the search for secrets goes into nested values.
+_MAX_DEPTH = 200
+
+
+def _secret_values(model: Any) -> List[str]:
+    """The text of every value in the secret fields (``_secret_fields``) of ``model``
+    and of the models nested in it, for masking where a server echoes them."""
+    found: List[str] = []
+    _collect_secrets(model, found, 0)
+    return found
+
+
+def _collect_secrets(value: Any, found: List[str], depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, BaseModel):
+        secret_fields: FrozenSet[str] = getattr(value, "_secret_fields", frozenset())
+        for name in type(value).model_fields:
+            item = getattr(value, name, None)
+            if name in secret_fields:
+                _collect_leaves(item, found, depth + 1)
+            else:
+                _collect_secrets(item, found, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_secrets(item, found, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_secrets(item, found, depth + 1)
+
+
+def _collect_leaves(value: Any, found: List[str], depth: int) -> None:
+    """Every string, and every number long enough to be a code, inside ``value``."""
+    if depth > _MAX_DEPTH or value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, (int, float)):
+        text = str(value)
+        if len(text) >= 4:
+            found.append(text)
+    elif isinstance(value, BaseModel):
+        _collect_leaves(value.model_dump(), found, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_leaves(item, found, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_leaves(item, found, depth + 1)
+
+
+# -- free-form JSON values ----------------------------------------------------------
+
+#: How deeply a free-form JSON value may nest (pydantic-core's serializer stops at 255
+#: levels, counting the models around the value).
+_MAX_JSON_DEPTH = 200
+
+
+def _json_problem(value: Any) -> Optional[str]:
+    """Why ``value`` cannot be sent as JSON, saying where inside it; ``None`` when it can.
+
+    JSON is ``None``, ``bool``, ``int``, finite ``float``, ``str``, lists (or tuples)
+    and dicts with string keys, without cycles. Values are never quoted: they may
+    be secrets (connector data holds the identity provider's authorization code).
+    """
+    return _json_problem_at(value, (), set())
+
+
+def _json_problem_at(value: Any, path: Tuple[Union[str, int], ...], ancestors: Set[int]) -> Optional[str]:
+    if value is None or isinstance(value, (str, int)):  # bool is an int
+        return None
+    where = _json_location(path)
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return f"{shown} (not a JSON number) at {where}"
+    if not isinstance(value, (dict, list, tuple)):
+        return f"a value of type {type(value).__name__} (not a JSON type) at {where}"
+    if id(value) in ancestors:
+        return f"a circular reference at {where}"
+    if len(path) >= _MAX_JSON_DEPTH:
+        return f"more than {_MAX_JSON_DEPTH} levels of nesting at {where}"
+    ancestors.add(id(value))
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(value, dict) and not isinstance(key, str):
+            return f"a key of type {type(key).__name__} (JSON keys are strings) at {where}"
+        problem = _json_problem_at(item, (*path, key), ancestors)
+        if problem is not None:
+            return problem
+    ancestors.discard(id(value))
+    return None
+
+
+def _json_location(path: Tuple[Union[str, int], ...]) -> str:
+    if not path:
+        return "the top level"
+    shown = [part if isinstance(part, int) else _flatten(part)[:40] for part in path[-8:]]
+    return ("..." if len(path) > 8 else "") + render_path(shown)
+
+
+def _check_json(value: Dict[str, Any]) -> Dict[str, Any]:
+    problem = _json_problem(value)
+    if problem is not None:
+        raise ValueError(f"{problem} cannot be sent as JSON")
+    return value
+
+
+def _serialize_json(value: Dict[str, Any], handler: SerializerFunctionWrapHandler) -> Any:
+    # Checked again when sent: the dict may have been changed in place since it was
+    # validated, and pydantic would send NaN as null.
+    _check_json(value)
+    return handler(value)
+
+
+#: A free-form JSON object (an OpenAPI ``type: object`` without properties): a
+#: ``Dict[str, Any]`` whose values must be sendable as JSON, checked when set and
+#: again when sent. NaN, infinities, other objects and circular structures raise
+#: :class:`~py_logto.exceptions.ApiValueError` naming the field.
+JsonObject = Annotated[
+    Dict[str, Any],
+    AfterValidator(_check_json),
+    WrapSerializer(_serialize_json, when_used="json"),
+]
+
+
+def _unsendable(model: BaseModel, err: Exception) -> ApiValueError:
+    """The error for a request body that pydantic could not serialize: the first
+    field holding something that is not JSON, by name."""
+    for label, value in _field_values(model, ""):
+        problem = _json_problem(value)
+        if problem is not None:
+            return ApiValueError(
+                f"{type(model).__name__}.{label} cannot be sent as JSON: it holds {problem}",
+                errors=[{"loc": tuple(label.split(".")), "field": label, "msg": problem, "type": "json_invalid"}],
+            )
+    return ApiValueError(f"{type(model).__name__} cannot be serialized as JSON ({type(err).__name__})")
+
+
+def _field_values(model: BaseModel, prefix: str) -> Iterator[Tuple[str, Any]]:
+    """``(dotted attribute path, value)`` of every field, nested models opened."""
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        label = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            yield from _field_values(value, f"{label}.")
+        else:
+            yield label, value

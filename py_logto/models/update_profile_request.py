@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Mapping, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Mapping, Optional
 
 from pydantic import Field, model_validator
 from typing_extensions import Annotated, NotRequired, Self, TypedDict
 
-from py_logto.models._base import NullableRequestModel
+from py_logto.models._base import JsonObject, NullableRequestModel
 from py_logto.models._types import JsPattern, UriFormat
 
 __all__ = ["UpdateProfileRequest", "UpdateProfileRequestDict"]
@@ -42,7 +42,7 @@ class UpdateProfileRequest(NullableRequestModel):
         default=None,
         description="The new username: must match the pattern, the tenant's username policy (length / allowed characters, 422 `user.username_*`) and be unique (422 `user.username_already_in_use`).",
     )
-    custom_data: Optional[Dict[str, Any]] = Field(
+    custom_data: Optional[JsonObject] = Field(
         default=None,
         description="Replaces the whole customData. Requires the `custom_data` scope.",
     )

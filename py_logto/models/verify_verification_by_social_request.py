@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Mapping
 
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from py_logto.models._base import RequestModel
+from py_logto.models._base import JsonObject, RequestModel
 
 __all__ = ["VerifyVerificationBySocialRequest", "VerifyVerificationBySocialRequestDict"]
 
@@ -23,7 +23,7 @@ class VerifyVerificationBySocialRequest(RequestModel):
         verification_record_id: The ID of the SocialVerification record.
     """
 
-    connector_data: Dict[str, Any] = Field(
+    connector_data: JsonObject = Field(
         description="A json object constructed from the url query params returned by the social platform. Typically it contains `code`, `state` and `redirectUri` fields.",
     )
     verification_record_id: str = Field(description="The ID of the SocialVerification record.")
