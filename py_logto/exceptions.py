@@ -469,6 +469,9 @@ class ApiException(_ResponseError):
             parts.append(f"[{code}]")
         if self._message:
             parts.append(_shown(self._message, _MESSAGE_LIMIT, mask))
+        hint = _HINTS.get(self.code or "")
+        if hint:
+            parts.append(f"({hint})")
         request_id = self._request_id_part(mask)
         if request_id:
             parts.append(f"(request id: {request_id})")
@@ -490,6 +493,21 @@ class ApiException(_ResponseError):
         """Raise the exception class that the status of ``http_resp`` maps to, as
         generated clients do."""
         raise _exception_class_for_status(http_resp.status)(http_resp=http_resp, body=body, data=data)
+
+
+#: What to do about the Logto errors an Account API user meets first, added to ``str(e)``.
+_HINTS = {
+    "verification_record.permission_denied": (
+        "the logto-verification-id record is missing, expired, another user's or not an identity record: "
+        "this change needs a fresh verification record; verify the user again (e.g. "
+        "VerificationsApi.create_verification_by_password) and pass the new record's id"
+    ),
+    "account_center.not_enabled": (
+        "the tenant's account center is off (the default on a new Logto): enable it in the Console or with "
+        "PATCH /api/account-center"
+    ),
+    "account_center.field_not_editable": "this field is not set to Edit in the tenant's account center settings",
+}
 
 
 def _field(data: Any, name: str) -> Optional[str]:
