@@ -27,7 +27,8 @@ def test_account_errors_say_what_to_do(status: int, code: str, hint: str) -> Non
     text = str(caught.value)
     assert hint in text
     assert "\n" not in text
-    assert text.startswith(f"({status}) ") and text.endswith("(request id: r1)")
+    assert text.startswith(f"({status}) ")
+    assert text.endswith("(request id: r1)")
     assert caught.value.message == "Logto's message."  # the message itself is Logto's, unchanged
 
 
