@@ -201,16 +201,15 @@ class ApiClient:
         debug = _LOGGER.isEnabledFor(logging.DEBUG)
         started = time.perf_counter() if debug else 0.0
         try:
-            response = self.rest_client.request(
+            response = self.rest_client._request(
                 operation.method,
                 config.host,
                 operation.path,
                 headers,
                 payload,
                 timeout=timeout,
-                retries=config.retries,
                 preload_content=preload_content,
-                max_body=config.max_response_size,
+                config=config,
             )
         except ApiConnectionError as err:
             if debug:

@@ -48,12 +48,21 @@ def response(
 
 @dataclass
 class Fault:
-    """After ``delay`` seconds, send ``data``, then ``then``: KEEP (serve the next
-    request), CLOSE, RESET (RST) or HANG (until the server stops)."""
+    """After ``delay`` seconds, send ``data``, then each of ``later`` (``(pause, bytes)``:
+    wait ``pause`` seconds, send the bytes), then ``then``: KEEP (serve the next
+    request), CLOSE, RESET (RST) or HANG (until the server stops). With ``echo``, the
+    good reply to the request follows the rest."""
 
     data: bytes = b""
     then: str = CLOSE
     delay: float = 0.0
+    later: Sequence[Tuple[float, bytes]] = ()
+    echo: bool = False
+
+
+def trickle(data: bytes, every: float) -> Sequence[Tuple[float, bytes]]:
+    """``data`` one byte at a time, ``every`` seconds apart (for ``Fault.later``)."""
+    return [(every, data[i : i + 1]) for i in range(len(data))]
 
 
 @dataclass
@@ -190,6 +199,12 @@ class FaultyServer:
                 if fault.delay:
                     self.stopped.wait(fault.delay)
                 conn.sendall(fault.data)
+                for pause, part in fault.later:
+                    if self.stopped.wait(pause):
+                        return
+                    conn.sendall(part)
+                if fault.echo:
+                    conn.sendall(_echo(request))
                 if fault.then == KEEP:
                     continue
                 if fault.then == HANG:

@@ -139,13 +139,18 @@ def _counts(retry: Retry) -> tuple:  # type: ignore[type-arg]
     return (retry.total, retry.connect, retry.read, retry.status, retry.other, retry.redirect)
 
 
-def test_retry_values() -> None:
+def test_retry_values_read_back_as_set_and_become_a_policy() -> None:
     assert _counts(DEFAULT_RETRIES) == (2, 2, 0, 0, 0, 0)
-    assert _counts(py_logto.Configuration().retries) == (2, 2, 0, 0, 0, 0)
-    assert _counts(py_logto.Configuration(retries=None).retries) == (0, 0, 0, 0, 0, 0)
-    assert _counts(py_logto.Configuration(retries=4).retries) == (4, 4, 0, 0, 0, 0)
+    assert py_logto.Configuration().retries is DEFAULT_RETRIES
+    assert _counts(py_logto.Configuration()._retry_policy) == (2, 2, 0, 0, 0, 0)
+    assert py_logto.Configuration(retries=None).retries is None
+    assert _counts(py_logto.Configuration(retries=None)._retry_policy) == (0, 0, 0, 0, 0, 0)
+    assert py_logto.Configuration(retries=4).retries == 4
+    assert _counts(py_logto.Configuration(retries=4)._retry_policy) == (4, 4, 0, 0, 0, 0)
     mine = Retry(total=3, status_forcelist=[503], allowed_methods=None, backoff_factor=0.5)
-    kept = py_logto.Configuration(retries=mine).retries
+    config = py_logto.Configuration(retries=mine)
+    assert config.retries is mine
+    kept = config._retry_policy
     assert (kept.total, kept.status_forcelist, kept.allowed_methods, kept.backoff_factor) == (3, [503], None, 0.5)
     assert isinstance(kept, Retry)
     assert repr(kept).startswith("Retry(total=3")
