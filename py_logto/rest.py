@@ -168,16 +168,26 @@ def should_bypass_proxies(url: str, no_proxy: Optional[str] = None) -> bool:
                 if address in ipaddress.ip_network(entry, strict=False):
                     return True
             continue
-        name, entry_port = entry, None
-        match = re.fullmatch(r"\[?([^\]]*?)\]?(?::(\d+))?", entry)
-        if match and (match.group(2) is not None or ":" not in entry or entry.startswith("[")):
-            name, entry_port = match.group(1), match.group(2)
-        name = name.lstrip(".")
+        name, entry_port = _host_and_port(entry)
         if entry_port is not None and int(entry_port) != port:
             continue
         if host == name or host.endswith("." + name):
             return True
     return False
+
+
+def _host_and_port(entry: str) -> Tuple[str, Optional[str]]:
+    """``("example.com", "8443")`` of a no-proxy entry such as ``.example.com:8443``."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(entry)
+        return entry, None  # a bare address, IPv6 included
+    if entry.startswith("["):
+        address, _, rest = entry[1:].partition("]")
+        return address, rest[1:] if rest.startswith(":") and rest[1:].isdigit() else None
+    name, colon, port = entry.rpartition(":")
+    if colon and port.isdigit():
+        return name.lstrip("."), port
+    return entry.lstrip("."), None
 
 
 # -- the pools: interim responses skipped, reads bounded by the call's deadline -------------
