@@ -217,7 +217,6 @@ class _DeadlineReader(io.RawIOBase):
     """Reads from a socket, each read waiting no longer than the call's deadline allows."""
 
     def __init__(self, sock: socket.socket, call: _Call) -> None:
-        super().__init__()
         self._sock = sock
         # The socket's own reader: it keeps the socket open until this reader closes.
         self._io = sock.makefile("rb", buffering=0)

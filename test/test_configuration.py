@@ -14,8 +14,7 @@ from urllib3 import Retry, Timeout
 
 import py_logto
 from py_logto.configuration import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from test._faulty_server import HANG, KEEP, Fault, FaultyServer
-from test._faulty_server import _echo as echo
+from test._faulty_server import HANG, KEEP, Fault, FaultyServer, echo
 from test._reliability import MARGIN, PASSWORD, TOKEN, api_for, password_request, stopwatch
 from test._server import Recorded
 
