@@ -244,3 +244,12 @@ def test_socket_options_are_set_on_new_sockets() -> None:
             call(api_for(target.url, socket_options=[(socket.SOL_SOCKET, 9999, 1)], retries=None))
     with pytest.raises(py_logto.ApiTypeError, match="socket_options"):
         py_logto.Configuration(socket_options=[1, 2, 3])  # type: ignore[list-item]
+
+
+def test_the_environment_is_read_as_urllib_reads_it(no_proxy_environment: pytest.MonkeyPatch) -> None:
+    no_proxy_environment.setenv("HTTP_PROXY", "http://upper.internal:3128")
+    no_proxy_environment.setenv("http_proxy", "http://lower.internal:3128")
+    assert py_logto.Configuration(host="http://logto.example").proxy == "http://lower.internal:3128"
+    no_proxy_environment.delenv("http_proxy")
+    no_proxy_environment.setenv("REQUEST_METHOD", "GET")  # a CGI request: HTTP_PROXY may come from the client
+    assert py_logto.Configuration(host="http://logto.example").proxy is None
