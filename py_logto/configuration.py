@@ -792,6 +792,9 @@ class Configuration:
         self._server_operation_variables = copy.deepcopy(source._server_operation_variables)
         self._socket_options = None if source._socket_options is None else list(source._socket_options)
         self.logger = dict(source.logger)
+        # The log file's handler stays the original's: the copy's records reach it through
+        # the shared loggers, and changing the copy's logger_file never closes it.
+        self.logger_file_handler = None
 
     def __getstate__(self) -> Dict[str, Any]:
         state = {name: getattr(self, "_" + name) for name in _PICKLED}

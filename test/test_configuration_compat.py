@@ -383,3 +383,17 @@ def test_a_default_configuration_pickles_without_reading_the_environment_again(
     data = pickle.dumps(py_logto.Configuration())
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.internal:3128")
     assert pickle.loads(data).proxy is None
+
+
+def test_a_copy_changing_its_log_file_leaves_the_original_s_alone(tmp_path: Path) -> None:
+    original = py_logto.Configuration(debug=True)
+    original.logger_file = str(tmp_path / "original.log")
+    clone = copy.deepcopy(original)
+    try:
+        assert clone.logger_file == original.logger_file
+        clone.logger_file = None
+        assert original.logger_file_handler is not None
+        assert original.logger_file_handler in logging.getLogger("py_logto").handlers
+    finally:
+        original.logger_file = None
+        original.debug = clone.debug = False
