@@ -227,13 +227,20 @@ def test_an_environment_proxy_urllib3_cannot_use_is_ignored(no_proxy_environment
         py_logto.Configuration(proxy="socks5://127.0.0.1:1080")
 
 
-def test_proxy_ssl_context_is_used_for_an_https_proxy(ca: trustme.CA, ca_file: str) -> None:
-    proxy_context = ssl.create_default_context(cafile=ca_file)
-    with Proxy(server_context(ca, "127.0.0.1")) as tls_proxy, FaultyServer() as target:
-        assert call(api_for(target.url, proxy=tls_proxy.url, proxy_ssl_context=proxy_context)) == "vrf_default"
-        with pytest.raises(py_logto.ApiConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
-            call(api_for(target.url, proxy=tls_proxy.url, retries=None))  # the system's CAs do not know it
-    assert [seen.method for seen in tls_proxy.seen] == ["POST"]
+def test_proxy_ssl_context_is_used_for_an_https_proxy(ca: trustme.CA, ca_file: str, https: FaultyServer) -> None:
+    proxy_side = server_context(ca, "127.0.0.1")
+    proxy_side.minimum_version = ssl.TLSVersion.TLSv1_3
+    with Proxy(proxy_side) as tls_proxy:
+        proxy_context = ssl.create_default_context(cafile=ca_file)
+        api = api_for(https.url, ssl_ca_cert=ca_file, proxy=tls_proxy.url, proxy_ssl_context=proxy_context)
+        assert call(api) == "vrf_default"  # TLS to the proxy, and TLS to Logto inside the tunnel
+        # The proxy's own context decides how to reach the proxy: one capped at TLS 1.2 cannot.
+        capped = ssl.create_default_context(cafile=ca_file)
+        capped.maximum_version = ssl.TLSVersion.TLSv1_2
+        with pytest.raises(py_logto.ApiConnectionError):
+            call(api_for(https.url, ssl_ca_cert=ca_file, proxy=tls_proxy.url, proxy_ssl_context=capped))
+        assert call(api_for(https.url, ssl_ca_cert=ca_file, proxy=tls_proxy.url)) == "vrf_default"
+    assert [seen.method for seen in tls_proxy.seen] == ["CONNECT", "CONNECT"]
 
 
 def test_socket_options_are_set_on_new_sockets() -> None:
