@@ -3,6 +3,8 @@ written once for every operation."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import enum
 import logging
 import os
@@ -35,7 +37,7 @@ from py_logto.exceptions import (
     _shown,
 )
 from py_logto.models._base import UnionModel, _to_api_error, _unsendable
-from py_logto.rest import RESTClientObject, RESTResponse
+from py_logto.rest import RESTClientObject, RESTResponse, RESTResponseType
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -227,13 +229,14 @@ class ApiClient:
         _content_type: Optional[str] = None,
         _headers: Optional[Mapping[str, Any]] = None,
         _host_index: int = 0,
-    ) -> urllib3.BaseHTTPResponse:
+    ) -> RESTResponseType:
         """Send ``operation`` and return urllib3's response with the body unread,
         whatever the status. Read it (or call ``release_conn()``) to return the
         connection to the pool."""
-        return self._send(
+        response = self._send(
             operation, args, _request_timeout, _request_auth, _content_type, _headers, _host_index, False
         )[0].response
+        return cast(RESTResponseType, response)  # what urllib3's pools return
 
     def _send(
         self,
@@ -264,7 +267,7 @@ class ApiClient:
                 headers["Content-Type"] = multipart_type
         if payload is not None and operation.body == "json":
             headers["Content-Type"] = _content_type(content_type)
-        extra = _headers.checked_extra(extra_headers, convert=_header_text) if extra_headers else None
+        extra = _headers.checked_extra(extra_headers, convert=self._header_text) if extra_headers else None
         headers["Authorization"] = authorization = self._authorization(request_auth, extra)
         sent: _Sent = (authorization, model)
         if extra:
@@ -275,16 +278,15 @@ class ApiClient:
         debug = _LOGGER.isEnabledFor(logging.DEBUG)
         started = time.perf_counter() if debug else 0.0
         try:
-            response = self.rest_client.request(
+            response = self.rest_client._request(
                 operation.method,
                 config.host,
                 path,
                 headers,
                 payload,
                 timeout=timeout,
-                retries=config.retries,
                 preload_content=preload_content,
-                max_body=config.max_response_size,
+                config=config,
             )
         except ApiConnectionError as err:
             _mask_chain(err, _request_secrets(*sent))  # a server may echo the token in a broken status line
@@ -322,6 +324,7 @@ class ApiClient:
         if len(args) != len(operation.params):
             raise ApiTypeError(f"{operation.operation_id} takes {len(operation.params)} parameter(s), got {len(args)}")
         path = operation.path
+        config = self.configuration
         query: List[Tuple[str, str]] = []
         payload: Optional[bytes] = None
         model: Optional[BaseModel] = None
@@ -340,9 +343,11 @@ class ApiClient:
 
                 payload, multipart_type = encode_file_part(param, value)
                 continue
-            text = _param_text(param, value)
+            text = _param_text(param, value, config)
             if location == "path":
-                path = path.replace("{" + param.wire + "}", _path_segment(param, text))
+                path = path.replace(
+                    "{" + param.wire + "}", _path_segment(param, text, config.safe_chars_for_path_param)
+                )
             elif location == "query":
                 query.append((param.wire, text))
             else:
@@ -359,6 +364,8 @@ class ApiClient:
             return None, None
         if body is None:
             raise ApiValueError(f"Missing the required parameter `{operation.body_param}`")
+        if isinstance(body, Mapping) and not self.configuration.client_side_validation:
+            return _unchecked_json(operation, body), None
         if not isinstance(body, request_type):
             if not isinstance(body, Mapping) and not (
                 issubclass(request_type, UnionModel) and isinstance(body, BaseModel)
@@ -377,6 +384,21 @@ class ApiClient:
         except ValueError as err:  # a free-form value changed in place since it was validated
             raise _unsendable(body, err) from err
         return payload, body
+
+    def _header_text(self, name: str, value: Any) -> str:
+        """A ``_headers`` value as text: numbers and enums as generated clients send them,
+        dates in ``Configuration.datetime_format`` / ``date_format``."""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, enum.Enum):
+            value = value.value
+        if isinstance(value, (bool, int, float, decimal.Decimal)):
+            return str(value)
+        if isinstance(value, datetime.datetime):
+            return value.strftime(self.configuration.datetime_format)
+        if isinstance(value, datetime.date):
+            return value.strftime(self.configuration.date_format)
+        raise ApiTypeError(f"_headers[{name!r}] must be a str (or a number, enum or date), not {type(value).__name__}")
 
     def _authorization(self, request_auth: Any, extra: Optional[Mapping[str, str]]) -> str:
         if request_auth is not None:
@@ -461,12 +483,14 @@ def _missing(param: Param) -> str:
     return message
 
 
-def _param_text(param: Param, value: Any) -> str:
+def _param_text(param: Param, value: Any, config: Configuration) -> str:
     """A path, query or header parameter as the text sent."""
     if isinstance(value, enum.Enum):
         value = value.value
     if not isinstance(value, str):
         raise ApiTypeError(f"`{param.name}` must be a str, not {type(value).__name__}")
+    if not config.client_side_validation:
+        return value
     if param.choices is not None and value not in param.choices:
         allowed = ", ".join(repr(c) for c in param.choices)
         raise ApiValueError(f"`{param.name}` must be one of {allowed}")
@@ -475,14 +499,26 @@ def _param_text(param: Param, value: Any) -> str:
     return value
 
 
-def _path_segment(param: Param, value: str) -> str:
+def _path_segment(param: Param, value: str, safe: str) -> str:
     """``value`` as one path segment: a ``/``, ``?``, ``#``, ``%`` or a ``.``/``..`` in it can
-    never change which route is called."""
+    never change which route is called (``safe``, ``Configuration.safe_chars_for_path_param``,
+    can hold none of these)."""
     if not value:
         raise ApiValueError(f"`{param.name}` must not be empty (it is part of the path)")
     if value.strip(".") == "":
         return "%2E" * len(value)  # "." and ".." would be resolved as dot-segments
-    return quote(value, safe="")
+    return quote(value, safe=safe)
+
+
+def _unchecked_json(operation: Operation[Any], body: Mapping[str, Any]) -> bytes:
+    """A dict body sent as it is (``Configuration.client_side_validation`` is off): only what
+    JSON cannot carry is refused."""
+    import json
+
+    try:
+        return json.dumps(body, allow_nan=False, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError) as err:
+        raise ApiValueError(f"`{operation.body_param}` cannot be sent as JSON: {type(err).__name__}") from None
 
 
 def _invalid_response(message: str, response: RESTResponse, raw: bytes) -> ApiResponseValidationError:
@@ -500,17 +536,3 @@ def _content_type(requested: Optional[str]) -> str:
     if media != _JSON and not (media.startswith("application/") and media.endswith("+json")):
         raise ApiValueError(f"_content_type must be a JSON media type, got {requested!r}")
     return requested
-
-
-def _header_text(name: str, value: Any) -> str:
-    """A ``_headers`` value as text, converted as generated clients convert them."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if isinstance(value, (bool, int, float)) or type(value).__name__ == "Decimal":
-        return str(value)
-    isoformat = getattr(value, "isoformat", None)
-    if callable(isoformat):
-        return str(isoformat())
-    raise ApiTypeError(f"_headers[{name!r}] must be a str (or a number, enum or date), not {type(value).__name__}")
