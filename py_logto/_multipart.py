@@ -16,7 +16,7 @@ from py_logto.exceptions import ApiTypeError, ApiValueError
 if TYPE_CHECKING:
     from py_logto._operation import Param
 
-__all__ = ["encode_file_part"]
+__all__ = ["encode_file_part", "read_file"]
 
 #: Magic numbers of the image formats Logto accepts as avatars.
 _SIGNATURES = (
@@ -99,11 +99,16 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A") + '"'
 
 
+def read_file(param: Param, value: Any) -> Tuple[str, bytes, str]:
+    """``(filename, data, content type)`` of the file given for ``param``."""
+    filename, data, given_type = _read(param, value)
+    return filename, data, given_type if given_type is not None else _guess_type(filename, data)
+
+
 def encode_file_part(param: Param, value: Any) -> Tuple[bytes, str]:
     """The ``multipart/form-data`` body with ``value`` as the part ``param.wire``, and its
     ``Content-Type`` header."""
-    filename, data, given_type = _read(param, value)
-    content_type = given_type if given_type is not None else _guess_type(filename, data)
+    filename, data, content_type = read_file(param, value)
     if any(c in content_type for c in "\r\n\0"):
         raise ApiValueError(f"`{param.name}`: the content type contains a line break")
     boundary = os.urandom(16).hex()

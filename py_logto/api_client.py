@@ -120,6 +120,8 @@ class ApiClient:
         self.default_headers = _headers.DefaultHeaders()
         if header_name is not None:
             self.default_headers[header_name] = header_value or ""
+        #: The ``Cookie`` header sent with every request (as in generated clients).
+        self.cookie = cookie
         if cookie is not None:
             self.default_headers["Cookie"] = cookie
         self.user_agent = _user_agent()
@@ -182,6 +184,204 @@ class ApiClient:
 
     def __repr__(self) -> str:
         return f"ApiClient(host={self.configuration.host!r})"
+
+    @property
+    def client_side_validation(self) -> bool:
+        """Whether request values are checked before sending (``Configuration.client_side_validation``)."""
+        return self.configuration.client_side_validation
+
+    # -- the generated client's lower-level methods --------------------------------------
+    #
+    # Doors onto the same engine for code written against an OpenAPI Generator client:
+    # ``param_serialize`` builds a request the way the operations do, ``call_api`` sends
+    # it through the same transport, ``response_deserialize`` maps the answer to models
+    # and exceptions through the same table.
+
+    def param_serialize(
+        self,
+        method: str,
+        resource_path: str,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Any] = None,
+        header_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        post_params: Optional[Any] = None,
+        files: Optional[Mapping[str, Any]] = None,
+        auth_settings: Optional[List[str]] = None,
+        collection_formats: Optional[Mapping[str, str]] = None,
+        _host: Optional[str] = None,
+        _request_auth: Optional[Mapping[str, Any]] = None,
+    ) -> Tuple[str, str, Dict[str, str], Any, List[Tuple[str, Any]]]:
+        """Build a request as the operations do: ``(method, url, headers, body, post_params)``
+        for :meth:`call_api`. Path values are one percent-encoded segment, headers are
+        checked, ``body`` is made JSON-ready (:meth:`sanitize_for_serialization`) and the
+        credentials of ``auth_settings`` (or ``_request_auth``) are added."""
+        config = self.configuration
+        headers = dict(self._default_headers)
+        if header_params:
+            _headers.merge(headers, _headers.checked_extra(header_params, "header_params", convert=self._header_text))
+        for name, value in (path_params or {}).items():
+            param = Param(name, name, "path")
+            text = value if isinstance(value, str) else self._header_text(name, value)
+            resource_path = resource_path.replace(
+                "{" + name + "}", _path_segment(param, text, config.safe_chars_for_path_param)
+            )
+        fields: List[Tuple[str, Any]] = list(
+            (post_params.items() if isinstance(post_params, Mapping) else post_params) or []
+        )
+        if files:
+            fields += self.files_parameters(files)
+        if _request_auth is not None or auth_settings:
+            self.update_params_for_auth(headers, auth_settings, _request_auth)
+        if body is not None:
+            body = self.sanitize_for_serialization(body)
+        url = (config.host if _host is None or config.ignore_operation_servers else _host.rstrip("/")) + resource_path
+        query = self._query_pairs(query_params, collection_formats or {})
+        if query:
+            url += "?" + urlencode(query, quote_via=quote)
+        return method, url, headers, body, fields
+
+    def call_api(
+        self,
+        method: str,
+        url: str,
+        header_params: Optional[Mapping[str, str]] = None,
+        body: Any = None,
+        post_params: Optional[Any] = None,
+        _request_timeout: Any = None,
+    ) -> RESTResponse:
+        """Send what :meth:`param_serialize` built and return the response (body read),
+        whatever its status."""
+        return self.rest_client.request(
+            method, url, headers=header_params, body=body, post_params=post_params, _request_timeout=_request_timeout
+        )
+
+    def response_deserialize(
+        self, response_data: RESTResponse, response_types_map: Optional[Mapping[str, Any]] = None
+    ) -> ApiResponse[Any]:
+        """The response as an :class:`ApiResponse`, its body deserialized as
+        ``response_types_map`` says for its status (``"201"``, or ``"2XX"``: a model name,
+        ``"List[Model]"``, ``"str"``, ``"bytearray"``, or a class); a non-2xx status raises
+        its exception, as every operation does."""
+        if response_data.data is None:
+            raise ApiValueError("RESTResponse.read() must be called before passing it to response_deserialize()")
+        status = response_data.status
+        types = response_types_map or {}
+        response_type = types.get(str(status)) or types.get(f"{str(status)[:1]}XX")
+        raw = response_data.data
+        data: Any = None
+        if response_type == "bytearray":
+            data = raw
+        elif response_type is not None and raw:
+            content_type = response_data.getheader("Content-Type")
+            data = self.deserialize(raw.decode(_charset(content_type), "replace"), response_type, content_type)
+        if not 200 <= status <= 299:
+            if data is None or not hasattr(data, "code"):
+                raise self._error_for(response_data, raw)
+            raise _exception_class_for_status(status)(http_resp=response_data, body=raw, data=data)
+        return ApiResponse(status_code=status, data=data, headers=response_data.headers, raw_data=raw)
+
+    def deserialize(self, response_text: str, response_type: Any, content_type: Optional[str] = None) -> Any:
+        """``response_text`` as ``response_type``: a model name (``"GetProfile200Response"``),
+        ``"List[...]"``, ``"Dict[str, ...]"``, ``"str"``, ``"int"``, ``"float"``, ``"bool"``,
+        ``"object"``, or a class. JSON unless ``content_type`` is ``text/plain``."""
+        media = (content_type or "application/json").split(";", 1)[0].strip().lower()
+        if media.startswith("text/") and not media.endswith("json"):
+            data: Any = response_text
+        else:
+            import json
+
+            try:
+                data = json.loads(response_text)
+            except ValueError:
+                data = response_text
+        try:
+            return _type_adapter(response_type).validate_python(data)
+        except ValidationError as err:
+            raise ApiValueError(
+                f"the response is not a valid {response_type}: {err.error_count()} problem(s)"
+            ) from None
+
+    def sanitize_for_serialization(self, obj: Any) -> Any:
+        """``obj`` made JSON-ready as generated clients do: models as their wire dicts,
+        enums as their values, dates and times in ISO 8601, containers element by element."""
+        if obj is None or isinstance(obj, (str, bool, int, float)):
+            return obj
+        if isinstance(obj, enum.Enum):
+            return obj.value
+        if isinstance(obj, (BaseModel, UnionModel)) and hasattr(obj, "to_dict"):
+            return obj.to_dict()
+        if isinstance(obj, BaseModel):
+            return obj.model_dump(mode="json", by_alias=True, exclude_none=True)
+        if isinstance(obj, (datetime.datetime, datetime.date)):
+            return obj.isoformat()
+        if isinstance(obj, decimal.Decimal):
+            return str(obj)
+        if isinstance(obj, list):
+            return [self.sanitize_for_serialization(item) for item in obj]
+        if isinstance(obj, tuple):
+            return tuple(self.sanitize_for_serialization(item) for item in obj)
+        if isinstance(obj, Mapping):
+            return {key: self.sanitize_for_serialization(value) for key, value in obj.items()}
+        raise ApiTypeError(f"cannot serialize a {type(obj).__name__}")
+
+    @staticmethod
+    def select_header_accept(accepts: List[str]) -> Optional[str]:
+        """The ``Accept`` to send: the first JSON type of ``accepts``, else the first."""
+        if not accepts:
+            return None
+        return next((a for a in accepts if "json" in a.lower()), accepts[0])
+
+    @staticmethod
+    def select_header_content_type(content_types: List[str]) -> Optional[str]:
+        """The ``Content-Type`` to send: the first JSON type of ``content_types``, else the first."""
+        if not content_types:
+            return None
+        return next((c for c in content_types if "json" in c.lower()), content_types[0])
+
+    def update_params_for_auth(
+        self,
+        headers: Dict[str, str],
+        auth_settings: Optional[List[str]],
+        request_auth: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        """Add the credentials: ``request_auth`` when given, else those of the named
+        security schemes (``"OAuth2"``, ``"bearerAuth"``) from ``Configuration.auth_settings()``."""
+        settings = [request_auth] if request_auth is not None else []
+        if request_auth is None:
+            known = self.configuration.auth_settings()
+            settings = [known[name] for name in auth_settings or () if name in known]
+        for setting in settings:
+            if setting.get("in", "header") != "header":
+                raise ApiValueError("Logto's user API takes its credentials in a header")
+            name = str(setting.get("key") or "Authorization")
+            _headers.merge(headers, {name: _headers.check_value(setting.get("value"), name, "auth_settings")})
+
+    def files_parameters(self, files: Mapping[str, Any]) -> List[Tuple[str, Tuple[str, bytes, str]]]:
+        """``files`` (name -> bytes, a path, a binary file or a ``(filename, bytes[, type])``
+        tuple) as multipart fields."""
+        from py_logto._multipart import read_file
+
+        return [(name, read_file(Param(name, name, "file"), value)) for name, value in files.items()]
+
+    def _query_pairs(self, query: Any, formats: Mapping[str, str]) -> List[Tuple[str, str]]:
+        pairs: List[Tuple[str, str]] = []
+        items = query.items() if isinstance(query, Mapping) else (query or [])
+        separators = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
+        for name, value in items:
+            if value is None:
+                continue
+            values = list(value) if isinstance(value, (list, tuple)) else [value]
+            texts = [
+                str(v).lower() if isinstance(v, bool) else self._header_text(name, v)
+                for v in (self.sanitize_for_serialization(item) for item in values)
+            ]
+            fmt = formats.get(name, "multi" if isinstance(value, (list, tuple)) else "")
+            if fmt in separators:
+                pairs.append((name, separators[fmt].join(texts)))
+            else:
+                pairs += [(name, text) for text in texts]
+        return pairs
 
     # -- the engine -------------------------------------------------------------
 
@@ -388,10 +588,10 @@ class ApiClient:
     def _header_text(self, name: str, value: Any) -> str:
         """A ``_headers`` value as text: numbers and enums as generated clients send them,
         dates in ``Configuration.datetime_format`` / ``date_format``."""
-        if isinstance(value, str):
-            return value
         if isinstance(value, enum.Enum):
             value = value.value
+        if isinstance(value, str):
+            return value
         if isinstance(value, (bool, int, float, decimal.Decimal)):
             return str(value)
         if isinstance(value, datetime.datetime):
@@ -471,6 +671,39 @@ class ApiClient:
                 data = None  # not a Logto error body (e.g. {"message": ...} only): kept raw
         exc_class = _exception_class_for_status(response.status)
         return exc_class(http_resp=response, body=raw, data=data)
+
+
+def _charset(content_type: Optional[str]) -> str:
+    import re
+
+    match = re.search(r"charset=([a-zA-Z\-\d]+)", content_type or "")
+    return match.group(1) if match else "utf-8"
+
+
+def _type_adapter(response_type: Any) -> Any:
+    """A pydantic ``TypeAdapter`` for a type given as a class or by name, as generated clients name them."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(_resolve_type(response_type))
+
+
+def _resolve_type(name: Any) -> Any:
+    if not isinstance(name, str):
+        return name
+    name = name.strip()
+    simple = {"str": str, "int": int, "float": float, "bool": bool, "object": Any, "bytearray": bytes}
+    if name in simple:
+        return simple[name]
+    if name.startswith("List[") and name.endswith("]"):
+        return List[_resolve_type(name[5:-1])]  # type: ignore[misc]
+    if name.startswith("Dict[") and name.endswith("]"):
+        return Dict[str, _resolve_type(name[5:-1].split(",", 1)[1])]  # type: ignore[misc]
+    from py_logto import models
+
+    try:
+        return getattr(models, name)
+    except AttributeError:
+        raise ApiValueError(f"unknown response type {name!r}") from None
 
 
 def _missing(param: Param) -> str:

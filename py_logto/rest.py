@@ -71,6 +71,7 @@ from urllib3.exceptions import (
 )
 from urllib3.filepost import encode_multipart_formdata
 
+from py_logto import _headers
 from py_logto.exceptions import ApiConnectionError, ApiTimeoutError, ApiTypeError, ApiValueError
 from py_logto.exceptions import ApiException as ApiException
 
@@ -408,7 +409,7 @@ class RESTClientObject:
             raise ApiValueError(f"method must be one of {', '.join(sorted(_METHODS))}, got {method!r}")
         if post_params and body is not None:
             raise ApiValueError("body parameter cannot be used with post_params parameter.")
-        send_headers = dict(headers or {})
+        send_headers = _headers.checked_extra(headers, "headers") if headers else {}
         payload = _encode_body(verb, send_headers, body, post_params)
         base_url, path = _split_url(url)
         config = self._configuration
