@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Dict, List, NoReturn, Optional, Tuple, Union
 
 __all__ = ["JsonSyntaxError", "parse_json", "to_json_bytes"]
@@ -25,6 +26,11 @@ _EXPECTED_DOUBLE_QUOTED = "Expected double-quoted property name"
 _EXPECTED_COLON = "Expected ':' after property name"
 _EXPECTED_COMMA_OR_BRACE = "Expected ',' or '}' after property value"
 _EXPECTED_COMMA_OR_BRACKET = "Expected ',' or ']' after array element"
+# A "__proto__" key, its letters possibly written as \u escapes; only then is the value scanned.
+_PROTO_KEY = re.compile(
+    r'"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)'
+    r'(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:'
+)
 
 
 class JsonSyntaxError(ValueError):
@@ -35,12 +41,29 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(name)
 
 
-def parse_json(text: str) -> Any:
-    """Parse ``text`` as ``JSON.parse`` would (no NaN/Infinity, any nesting depth)."""
+def parse_json(text: str, *, forbid_proto: bool = False) -> Any:
+    """Parse ``text`` as ``JSON.parse`` would (no NaN/Infinity, any nesting depth). With
+    ``forbid_proto``, refuse a ``__proto__`` key anywhere, as Logto's body parser does."""
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
-        return _V8Parser(text).parse()
+        value = _V8Parser(text).parse()
+    if forbid_proto and _PROTO_KEY.search(text) and _has_proto_key(value):
+        raise JsonSyntaxError("Object contains forbidden prototype property")
+    return value
+
+
+def _has_proto_key(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            if "__proto__" in item:
+                return True
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _finite(value: Any) -> Any:
