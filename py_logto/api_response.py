@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, Mapping, TypeVar
+from typing import Generic, Mapping, Optional, TypeVar
 
 __all__ = ["ApiResponse"]
 
@@ -21,9 +21,11 @@ class ApiResponse(Generic[T]):
 
     __slots__ = ("data", "headers", "raw_data", "status_code")
 
-    def __init__(self, *, status_code: int, headers: Mapping[str, str], data: T, raw_data: bytes) -> None:
+    def __init__(
+        self, *, status_code: int, data: T, raw_data: bytes = b"", headers: Optional[Mapping[str, str]] = None
+    ) -> None:
         self.status_code = status_code
-        self.headers = headers
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
         self.data = data
         self.raw_data = raw_data
 

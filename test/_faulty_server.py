@@ -1,8 +1,8 @@
 """A raw-socket HTTP(S) server on 127.0.0.1 that misbehaves on purpose.
 
 Each request is answered by the next queued :class:`Fault` (some bytes, then an
-ending: keep the connection, close it, reset it or hang); when nothing is queued,
-by a well-formed JSON reply that echoes the request's ``verificationId`` (so a
+ending: keep the connection, close it, reset it or hang), else by the one ``choose``
+picks for it, else by a well-formed JSON reply that echoes the request's ``verificationId`` (so a
 test can match every response to its own request). The server records what it
 saw: the requests, the connections opened, and the connections the *client*
 closed (``recv`` returned ``b""``).
@@ -20,7 +20,7 @@ import ssl
 import struct
 import threading
 from dataclasses import dataclass, field
-from typing import BinaryIO, Dict, List, Optional, Sequence, Tuple
+from typing import BinaryIO, Callable, Dict, List, Optional, Sequence, Tuple
 
 from test._server import Recorded as Request
 
@@ -48,12 +48,21 @@ def response(
 
 @dataclass
 class Fault:
-    """After ``delay`` seconds, send ``data``, then ``then``: KEEP (serve the next
-    request), CLOSE, RESET (RST) or HANG (until the server stops)."""
+    """After ``delay`` seconds, send ``data``, then each of ``later`` (``(pause, bytes)``:
+    wait ``pause`` seconds, send the bytes), then ``then``: KEEP (serve the next
+    request), CLOSE, RESET (RST) or HANG (until the server stops). With ``echo``, the
+    good reply to the request follows the rest."""
 
     data: bytes = b""
     then: str = CLOSE
     delay: float = 0.0
+    later: Sequence[Tuple[float, bytes]] = ()
+    echo: bool = False
+
+
+def trickle(data: bytes, every: float) -> Sequence[Tuple[float, bytes]]:
+    """``data`` one byte at a time, ``every`` seconds apart (for ``Fault.later``)."""
+    return [(every, data[i : i + 1]) for i in range(len(data))]
 
 
 @dataclass
@@ -69,11 +78,18 @@ class _Stats:
 class FaultyServer:
     """``with FaultyServer() as server:``; ``server.url`` is the base URL."""
 
-    def __init__(self, ssl_context: Optional[ssl.SSLContext] = None, *, listening: bool = True) -> None:
+    def __init__(
+        self,
+        ssl_context: Optional[ssl.SSLContext] = None,
+        *,
+        listening: bool = True,
+        choose: Optional[Callable[[Request], Optional[Fault]]] = None,
+    ) -> None:
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.bind(("127.0.0.1", 0))
         self._listening = listening
         self._ssl_context = ssl_context
+        self._choose = choose
         self.port = self._listener.getsockname()[1]
         self.url = f"{'https' if ssl_context else 'http'}://127.0.0.1:{self.port}"
         self.stopped = threading.Event()
@@ -185,11 +201,19 @@ class FaultyServer:
                 with self._lock:
                     self._stats.requests.append(request)
                     fault = self._faults.pop(0) if self._faults else None
+                if fault is None and self._choose is not None:
+                    fault = self._choose(request)
                 if fault is None:
-                    fault = Fault(_echo(request), KEEP)
+                    fault = Fault(echo(request), KEEP)
                 if fault.delay:
                     self.stopped.wait(fault.delay)
                 conn.sendall(fault.data)
+                for pause, part in fault.later:
+                    if self.stopped.wait(pause):
+                        return
+                    conn.sendall(part)
+                if fault.echo:
+                    conn.sendall(echo(request))
                 if fault.then == KEEP:
                     continue
                 if fault.then == HANG:
@@ -226,7 +250,7 @@ def _read_request(reader: BinaryIO) -> Optional[Request]:
     return Request(method, path, headers, body)
 
 
-def _echo(request: Request) -> bytes:
+def echo(request: Request) -> bytes:
     """A good reply for every Verifications operation, echoing the request's id."""
     record_id = "vrf_default"
     if request.body:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import selectors
 import socket
+import ssl
 import threading
 from dataclasses import dataclass
 from typing import BinaryIO, Dict, List, Optional, Tuple
@@ -22,11 +23,13 @@ class Seen:
 
 
 class Proxy:
-    """``with Proxy() as proxy:``; ``proxy.url`` is its URL, ``proxy.seen`` what it was asked."""
+    """``with Proxy() as proxy:``; ``proxy.url`` is its URL, ``proxy.seen`` what it was asked.
+    Given an ``ssl.SSLContext``, clients reach the proxy itself over TLS (``https://``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ssl_context: Optional[ssl.SSLContext] = None) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._ssl_context = ssl_context
+        self.url = f"{'https' if ssl_context else 'http'}://127.0.0.1:{self._listener.getsockname()[1]}"
         self.seen: List[Seen] = []
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -64,6 +67,12 @@ class Proxy:
             self._spawn(self._serve, self._track(client))
 
     def _serve(self, client: socket.socket) -> None:
+        if self._ssl_context is not None:
+            try:
+                client = self._track(self._ssl_context.wrap_socket(client, server_side=True))
+            except OSError:
+                client.close()
+                return
         reader = client.makefile("rb")
         try:
             while True:
@@ -128,7 +137,10 @@ def _pipe(a: socket.socket, b: socket.socket) -> None:
         selector.register(b, selectors.EVENT_READ, a)
         while True:
             for key, _ in selector.select(timeout=10):
-                data = key.fileobj.recv(65536)  # type: ignore[union-attr]
+                source: socket.socket = key.fileobj  # type: ignore[assignment]
+                data = source.recv(65536)
                 if not data:
                     return
+                while isinstance(source, ssl.SSLSocket) and source.pending():
+                    data += source.recv(source.pending())  # decrypted already: select would not say
                 key.data.sendall(data)

@@ -116,7 +116,7 @@ class RecordingServer(BackgroundServer):
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_POST = do_GET = do_PUT = do_DELETE = _handle
+            do_POST = do_GET = do_PUT = do_PATCH = do_DELETE = _handle
 
         super().__init__(Handler)
 

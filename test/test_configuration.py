@@ -14,8 +14,7 @@ from urllib3 import Retry, Timeout
 
 import py_logto
 from py_logto.configuration import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from test._faulty_server import HANG, KEEP, Fault, FaultyServer
-from test._faulty_server import _echo as echo
+from test._faulty_server import HANG, KEEP, Fault, FaultyServer, echo
 from test._reliability import MARGIN, PASSWORD, TOKEN, api_for, password_request, stopwatch
 from test._server import Recorded
 
@@ -24,22 +23,47 @@ FIELD_TESTS = {
     "host": "test_configuration::test_host_is_read_for_every_request",
     "access_token": "test_redaction::test_a_token_set_after_the_client_was_made_is_used",
     "timeout": "test_configuration::test_the_configured_timeout_bounds_a_call",
+    "deadline": "test_deadline::test_a_server_trickling_bytes_is_cut_off_at_the_deadline",
     "retries": "test_retries::test_connection_attempts_are_counted",
     "verify_ssl": "test_tls_proxy::test_verify_ssl_false_passes_with_urllib3_s_warning",
     "ssl_ca_cert": "test_tls_proxy::test_ssl_ca_cert_makes_it_pass",
+    "ca_cert_data": "test_tls_proxy::test_ca_cert_data_makes_it_pass",
     "cert_file": "test_tls_proxy::test_cert_file_and_key_file_for_mutual_tls",
     "key_file": "test_tls_proxy::test_cert_file_and_key_file_for_mutual_tls",
     "assert_hostname": "test_tls_proxy::test_assert_hostname",
+    "tls_server_name": "test_tls_proxy::test_tls_server_name_is_the_name_sent_and_checked",
     "proxy": "test_tls_proxy::test_an_http_target_goes_through_the_proxy",
+    "no_proxy": "test_tls_proxy::test_no_proxy_sends_matching_hosts_direct",
     "proxy_headers": "test_tls_proxy::test_an_https_target_is_tunnelled_with_connect",
+    "proxy_ssl_context": "test_tls_proxy::test_proxy_ssl_context_is_used_for_an_https_proxy",
     "connection_pool_maxsize": "test_lifecycle::test_one_client_many_threads",
+    "socket_options": "test_tls_proxy::test_socket_options_are_set_on_new_sockets",
     "max_response_size": "test_faults::test_a_body_over_max_response_size_is_cut_and_its_connection_closed",
+    "server_index": "test_configuration_compat::test_host_set_explicitly_wins_over_server_index",
+    "server_variables": "test_configuration_compat::test_server_selection_is_checked_when_set",
     "debug": "test_redaction::test_debug_logs_to_stderr_when_logging_is_not_configured",
+    "api_key": "test_configuration_compat::test_auth_knobs_refuse_to_be_set_saying_why",
+    "api_key_prefix": "test_configuration_compat::test_auth_knobs_refuse_to_be_set_saying_why",
+    "username": "test_configuration_compat::test_auth_knobs_refuse_to_be_set_saying_why",
+    "password": "test_configuration_compat::test_auth_knobs_refuse_to_be_set_saying_why",
+}
+
+#: Fields the request engine reads when it encodes a request (path parameters, dates,
+#: validation, operation servers): accepted, checked and kept here; their tests live
+#: with the engine's.
+ENGINE_FIELDS = {
+    "server_operation_index",
+    "server_operation_variables",
+    "ignore_operation_servers",
+    "safe_chars_for_path_param",
+    "client_side_validation",
+    "datetime_format",
+    "date_format",
 }
 
 
 def test_every_field_is_read_and_a_test_proves_it() -> None:
-    assert set(inspect.signature(py_logto.Configuration).parameters) == set(FIELD_TESTS)
+    assert set(inspect.signature(py_logto.Configuration).parameters) == set(FIELD_TESTS) | ENGINE_FIELDS
     for field, where in FIELD_TESTS.items():
         module, name = where.split("::")
         test = getattr(importlib.import_module(f"test.{module}"), name)
@@ -122,10 +146,12 @@ def test_request_timeout_overrides_the_configuration(faulty: FaultyServer, per_c
 
 def test_none_means_no_timeout(faulty: FaultyServer) -> None:
     slow = Fault(echo(Recorded("POST", "/", {}, b"")), KEEP, delay=0.6)
-    faulty.queue(slow, slow)
+    faulty.queue(slow, slow, slow)
     api = api_for(faulty.url, timeout=0.2)
-    with stopwatch() as watch:
+    with pytest.raises(py_logto.ApiTimeoutError):  # _request_timeout=None: the configured timeout
         api.create_verification_by_password(password_request(), _request_timeout=None)
+    with stopwatch() as watch:  # (None, None): no timeout for this call
+        api.create_verification_by_password(password_request(), _request_timeout=(None, None))
     assert watch.elapsed >= 0.6
     api.api_client.configuration.timeout = None
     api.create_verification_by_password(password_request())
@@ -139,13 +165,18 @@ def _counts(retry: Retry) -> tuple:  # type: ignore[type-arg]
     return (retry.total, retry.connect, retry.read, retry.status, retry.other, retry.redirect)
 
 
-def test_retry_values() -> None:
+def test_retry_values_read_back_as_set_and_become_a_policy() -> None:
     assert _counts(DEFAULT_RETRIES) == (2, 2, 0, 0, 0, 0)
-    assert _counts(py_logto.Configuration().retries) == (2, 2, 0, 0, 0, 0)
-    assert _counts(py_logto.Configuration(retries=None).retries) == (0, 0, 0, 0, 0, 0)
-    assert _counts(py_logto.Configuration(retries=4).retries) == (4, 4, 0, 0, 0, 0)
+    assert py_logto.Configuration().retries is DEFAULT_RETRIES
+    assert _counts(py_logto.Configuration()._retry_policy) == (2, 2, 0, 0, 0, 0)
+    assert py_logto.Configuration(retries=None).retries is None
+    assert _counts(py_logto.Configuration(retries=None)._retry_policy) == (0, 0, 0, 0, 0, 0)
+    assert py_logto.Configuration(retries=4).retries == 4
+    assert _counts(py_logto.Configuration(retries=4)._retry_policy) == (4, 4, 0, 0, 0, 0)
     mine = Retry(total=3, status_forcelist=[503], allowed_methods=None, backoff_factor=0.5)
-    kept = py_logto.Configuration(retries=mine).retries
+    config = py_logto.Configuration(retries=mine)
+    assert config.retries is mine
+    kept = config._retry_policy
     assert (kept.total, kept.status_forcelist, kept.allowed_methods, kept.backoff_factor) == (3, [503], None, 0.5)
     assert isinstance(kept, Retry)
     assert repr(kept).startswith("Retry(total=3")

@@ -172,14 +172,15 @@ def test_two_clients_share_no_state(faulty: FaultyServer) -> None:
     assert faulty.opened == 2, "closing one client closed the other's connection"
     second.close()
 
-    copied = py_logto.Configuration.get_default()
+    previous = py_logto.Configuration.get_default()
     py_logto.Configuration.set_default(config)
     try:
-        default_a, default_b = py_logto.Configuration.get_default(), py_logto.Configuration.get_default()
-        assert default_a is not default_b
-        assert default_a.proxy_headers is not default_b.proxy_headers
-        assert default_a.proxy_headers is not None
-        default_a.proxy_headers["X-A"] = "changed"
+        assert py_logto.Configuration.get_default() is config, "set_default keeps the object itself"
+        copy_a, copy_b = py_logto.Configuration.get_default_copy(), py_logto.Configuration.get_default_copy()
+        assert copy_a is not copy_b
+        assert copy_a.proxy_headers is not copy_b.proxy_headers
+        assert copy_a.proxy_headers is not None
+        copy_a.proxy_headers["X-A"] = "changed"
         assert config.proxy_headers == {"X-A": "1"}
     finally:
-        py_logto.Configuration.set_default(copied)
+        py_logto.Configuration.set_default(previous)

@@ -132,7 +132,7 @@ def test_the_default_does_not_retry_503_or_429_even_with_retry_after(faulty: Fau
 
 def test_opt_in_status_retries_re_send_and_honour_retry_after(faulty: FaultyServer, retry_log: List[str]) -> None:
     faulty.queue(Fault(response(503, UNAVAILABLE, headers=(("Retry-After", "1"),)), KEEP))
-    api = api_for(faulty.url, timeout=TIMEOUT, retries=OPT_IN)
+    api = api_for(faulty.url, timeout=TIMEOUT, deadline=5, retries=OPT_IN)
     with stopwatch() as watch:
         record = api.create_verification_by_password(password_request())
     api.api_client.close()

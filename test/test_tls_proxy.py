@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import socket
 import ssl
 from pathlib import Path
 from typing import Iterator, Tuple
@@ -155,3 +156,107 @@ def test_an_unreachable_proxy_is_a_proxy_error() -> None:
             call(api_for(target.url, proxy=closed.url, retries=None))
         assert target.requests == []
     assert_ours(info.value)
+
+
+# -- the generated client's TLS and proxy settings ------------------------------------
+
+
+@pytest.mark.parametrize("form", ["PEM text", "DER bytes"])
+def test_ca_cert_data_makes_it_pass(https: FaultyServer, ca: trustme.CA, form: str) -> None:
+    pem = ca.cert_pem.bytes().decode()
+    data = pem if form == "PEM text" else ssl.PEM_cert_to_DER_cert(pem)
+    assert call(api_for(https.url, ca_cert_data=data)) == "vrf_default"
+    assert "BEGIN" not in repr(py_logto.Configuration(ca_cert_data=data))
+
+
+def test_tls_server_name_is_the_name_sent_and_checked(ca: trustme.CA, ca_file: str) -> None:
+    with FaultyServer(server_context(ca, "logto.internal")) as srv:
+        assert call(api_for(srv.url, ssl_ca_cert=ca_file, tls_server_name="logto.internal")) == "vrf_default"
+        with pytest.raises(py_logto.ApiConnectionError, match="TLS error"):
+            call(api_for(srv.url, ssl_ca_cert=ca_file, tls_server_name="other.internal"))
+
+
+def test_assert_hostname_false_skips_the_name_check_but_not_the_chain(ca: trustme.CA, ca_file: str) -> None:
+    with FaultyServer(server_context(ca, "logto.internal")) as srv:
+        assert call(api_for(srv.url, ssl_ca_cert=ca_file, assert_hostname=False)) == "vrf_default"
+        with pytest.raises(py_logto.ApiConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+            call(api_for(srv.url, assert_hostname=False))  # an unknown CA still fails
+
+
+def test_no_proxy_sends_matching_hosts_direct(proxy: Proxy) -> None:
+    with FaultyServer() as target:
+        assert call(api_for(target.url, proxy=proxy.url, no_proxy="example.com, 127.0.0.1")) == "vrf_default"
+        assert call(api_for(target.url, proxy=proxy.url, no_proxy="example.com")) == "vrf_default"
+    assert [seen.method for seen in proxy.seen] == ["POST"], "only the second call goes through the proxy"
+
+
+@pytest.fixture
+def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "REQUEST_METHOD"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    return monkeypatch
+
+
+def test_the_environment_s_proxy_is_used_and_explicit_settings_win(
+    proxy: Proxy, no_proxy_environment: pytest.MonkeyPatch
+) -> None:
+    no_proxy_environment.setenv("HTTP_PROXY", proxy.url)
+    no_proxy_environment.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    with FaultyServer() as target:
+        config = py_logto.Configuration(host=target.url)
+        assert (config.proxy, config.no_proxy) == (proxy.url, None)
+        assert call(api_for(target.url)) == "vrf_default"
+        assert len(proxy.seen) == 1
+        # The proxy taken from the environment follows the host's scheme.
+        config.host = "https://logto.example"
+        assert config.proxy == "http://127.0.0.1:9"
+        # Explicit settings win over the environment.
+        assert py_logto.Configuration(host=target.url, proxy="http://10.0.0.1:3128").proxy == "http://10.0.0.1:3128"
+        assert call(api_for(target.url, no_proxy="127.0.0.1")) == "vrf_default"
+        no_proxy_environment.setenv("NO_PROXY", "127.0.0.1")
+        assert py_logto.Configuration(host=target.url).no_proxy == "127.0.0.1"
+        assert call(api_for(target.url)) == "vrf_default"
+    assert len(proxy.seen) == 1, "NO_PROXY and an explicit no_proxy send the call direct"
+
+
+def test_an_environment_proxy_urllib3_cannot_use_is_ignored(no_proxy_environment: pytest.MonkeyPatch) -> None:
+    no_proxy_environment.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    assert py_logto.Configuration().proxy is None
+    with pytest.raises(py_logto.ApiValueError, match="SOCKS proxies are not supported"):
+        py_logto.Configuration(proxy="socks5://127.0.0.1:1080")
+
+
+def test_proxy_ssl_context_is_used_for_an_https_proxy(ca: trustme.CA, ca_file: str, https: FaultyServer) -> None:
+    proxy_side = server_context(ca, "127.0.0.1")
+    proxy_side.minimum_version = ssl.TLSVersion.TLSv1_3
+    with Proxy(proxy_side) as tls_proxy:
+        proxy_context = ssl.create_default_context(cafile=ca_file)
+        api = api_for(https.url, ssl_ca_cert=ca_file, proxy=tls_proxy.url, proxy_ssl_context=proxy_context)
+        assert call(api) == "vrf_default"  # TLS to the proxy, and TLS to Logto inside the tunnel
+        # The proxy's own context decides how to reach the proxy: one capped at TLS 1.2 cannot.
+        capped = ssl.create_default_context(cafile=ca_file)
+        capped.maximum_version = ssl.TLSVersion.TLSv1_2
+        with pytest.raises(py_logto.ApiConnectionError):
+            call(api_for(https.url, ssl_ca_cert=ca_file, proxy=tls_proxy.url, proxy_ssl_context=capped))
+        assert call(api_for(https.url, ssl_ca_cert=ca_file, proxy=tls_proxy.url)) == "vrf_default"
+    assert [seen.method for seen in tls_proxy.seen] == ["CONNECT", "CONNECT"]
+
+
+def test_socket_options_are_set_on_new_sockets() -> None:
+    with FaultyServer() as target:
+        keepalive = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+        assert call(api_for(target.url, socket_options=keepalive)) == "vrf_default"
+        with pytest.raises(py_logto.ApiConnectionError, match="could not connect"):
+            call(api_for(target.url, socket_options=[(socket.SOL_SOCKET, 9999, 1)], retries=None))
+    with pytest.raises(py_logto.ApiTypeError, match="socket_options"):
+        py_logto.Configuration(socket_options=[1, 2, 3])  # type: ignore[list-item]
+
+
+def test_the_environment_is_read_as_urllib_reads_it(no_proxy_environment: pytest.MonkeyPatch) -> None:
+    no_proxy_environment.setenv("HTTP_PROXY", "http://upper.internal:3128")
+    no_proxy_environment.setenv("http_proxy", "http://lower.internal:3128")
+    assert py_logto.Configuration(host="http://logto.example").proxy == "http://lower.internal:3128"
+    no_proxy_environment.delenv("http_proxy")
+    no_proxy_environment.setenv("REQUEST_METHOD", "GET")  # a CGI request: HTTP_PROXY may come from the client
+    assert py_logto.Configuration(host="http://logto.example").proxy is None

@@ -184,7 +184,7 @@ def test_the_sdk_handles_the_recorded_response(
         with pytest.raises(py_logto.ApiResponseValidationError) as caught:
             _call(api, op, body)
         assert caught.value.status == status
-        assert caught.value.body == payload
+        assert caught.value.raw_body == payload
         assert caught.value.request_id == request_id
     else:
         with pytest.raises(py_logto.ApiException) as raised:
@@ -193,7 +193,7 @@ def test_the_sdk_handles_the_recorded_response(
         assert type(error) is EXPECTED_EXCEPTION[status]
         assert error.status == status
         assert error.reason == recorded["status_line"].split(" ", 2)[2]
-        assert error.body == payload
+        assert error.raw_body == payload
         assert error.request_id == request_id
         content = recorded["body"]
         if isinstance(content, dict) and "code" in content:

@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union, cast
+import enum
+import json
+import math
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    cast,
+    overload,
+)
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    WrapSerializer,
+)
+from pydantic import model_serializer as _model_serializer
 from pydantic.alias_generators import to_camel
-from typing_extensions import Self
+from typing_extensions import Annotated, Self
 
-from py_logto.exceptions import ApiTypeError, ApiValueError
+from py_logto.exceptions import ApiTypeError, ApiValueError, _flatten, render_path
 
 _M = TypeVar("_M", bound="LogtoModel")
 
@@ -35,21 +64,36 @@ def wire_name(attribute: str) -> str:
     return _IRREGULAR_WIRE_NAMES.get(attribute) or to_camel(attribute)
 
 
-def _field_label(model: Type[BaseModel], loc: Tuple[Union[str, int], ...]) -> str:
-    """Render an error location with the Python attribute name of each model field."""
+def _field_label(model: Type[BaseModel], loc: Tuple[Union[str, int], ...]) -> Tuple[str, Optional[type]]:
+    """Render an error location with the Python attribute name of each model field, and
+    the model the location ends in (if it is one)."""
     parts: List[str] = []
     current: Optional[Type[BaseModel]] = model
     for item in loc:
         if current is not None and isinstance(item, str):
+            if issubclass(current, UnionModel) and item in current.one_of_tags():
+                current = current.one_of_tags()[item]  # pydantic's tag for the chosen member
+                continue
             name = _python_name(current, item)
             if name is not None:
                 parts.append(name)
-                annotation = current.model_fields[name].annotation
+                annotation = _strip_optional(current.model_fields[name].annotation)
                 current = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
                 continue
         parts.append(str(item))
         current = None
-    return ".".join(parts)
+    return ".".join(parts), current
+
+
+def _strip_annotated(annotation: Any) -> Any:
+    return getattr(annotation, "__origin__", annotation) if hasattr(annotation, "__metadata__") else annotation
+
+
+def _strip_optional(annotation: Any) -> Any:
+    args = getattr(annotation, "__args__", ())
+    if type(None) in args and len(args) == 2:
+        return next(a for a in args if a is not type(None))
+    return annotation
 
 
 def _python_name(model: Type[BaseModel], key: str) -> Optional[str]:
@@ -67,9 +111,15 @@ def _to_api_error(model: Type[BaseModel], err: ValidationError) -> ApiValueError
     lines = []
     for item in err.errors(include_url=False, include_input=False, include_context=False):
         loc = tuple(item["loc"])
-        label = _field_label(model, loc) or "(body)"
-        errors.append({"loc": loc, "field": label, "msg": item["msg"], "type": item["type"]})
-        lines.append(f"{label}: {item['msg']}")
+        label, ends_in = _field_label(model, loc)
+        label = label or "(body)"
+        message = item["msg"]
+        if item["type"] in ("union_tag_not_found", "union_tag_invalid") and ends_in is not None:
+            message = _tag_message(ends_in, item["type"] == "union_tag_not_found")
+        elif item["type"] == "missing":
+            message = "required, but not given"
+        errors.append({"loc": loc, "field": label, "msg": message, "type": item["type"]})
+        lines.append(f"{label}: {message}")
     count = len(lines)
     summary = f"{count} invalid field{'s' if count != 1 else ''} in {model.__name__}: " + "; ".join(lines)
     first = errors[0]["loc"] if errors else None
@@ -78,13 +128,33 @@ def _to_api_error(model: Type[BaseModel], err: ValidationError) -> ApiValueError
     return exc
 
 
+def _tag_message(model: type, missing: bool) -> str:
+    union = cast("Type[UnionModel]", model)
+    tags = ", ".join(repr(tag) for tag in union.one_of_tags())
+    field_name = union.discriminator() or "type"
+    if missing:
+        return f"{field_name!r} is missing: it must be one of {tags}"
+    return f"{field_name!r} must be one of {tags}"
+
+
 class ParsingMixin:
     """``from_dict`` and ``from_json`` of generated clients, raising our errors; shared by
-    the field models and the identifier union (a ``RootModel``)."""
+    the field models and the one-of unions (``RootModel`` subclasses)."""
+
+    @overload
+    @classmethod
+    def from_dict(cls, obj: None) -> None: ...
+
+    @overload
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self: ...
 
     @classmethod
-    def from_dict(cls, obj: Mapping[str, Any]) -> Self:
-        """Build the model from a dict with wire (camelCase) or attribute (snake_case) keys."""
+    def from_dict(cls, obj: Optional[Mapping[str, Any]]) -> Optional[Self]:
+        """Build the model from a dict with wire (camelCase) or attribute (snake_case) keys
+        (``None`` gives ``None``, as in generated clients)."""
+        if obj is None:
+            return None
         if isinstance(obj, cls):
             return obj
         if not isinstance(obj, Mapping):
@@ -93,7 +163,7 @@ class ParsingMixin:
         try:
             return cast("Self", model.model_validate(obj if isinstance(obj, dict) else dict(obj)))
         except ValidationError as err:
-            raise _to_api_error(model, err) from err
+            raise _to_api_error(model, err) from None
 
     @classmethod
     def from_json(cls, json_str: Union[str, bytes]) -> Self:
@@ -102,7 +172,7 @@ class ParsingMixin:
         try:
             return cast("Self", model.model_validate_json(json_str))
         except ValidationError as err:
-            raise _to_api_error(model, err) from err
+            raise _to_api_error(model, err) from None
 
 
 class LogtoModel(ParsingMixin, BaseModel):
@@ -147,7 +217,8 @@ class LogtoModel(ParsingMixin, BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as err:
-            raise _to_api_error(type(self), err) from err
+            # No chained pydantic error: the message names every field, in Python names.
+            raise _to_api_error(type(self), err) from None
 
     # Tell pydantic this __init__ only wraps errors: nested models are then validated
     # in pydantic-core directly instead of through a Python-level __init__ call.
@@ -157,7 +228,7 @@ class LogtoModel(ParsingMixin, BaseModel):
         try:
             super().__setattr__(name, value)
         except ValidationError as err:
-            raise _to_api_error(type(self), err) from err
+            raise _to_api_error(type(self), err) from None
 
     def __repr_args__(self) -> Iterator[Tuple[Optional[str], Any]]:
         for name, value in super().__repr_args__():
@@ -209,3 +280,268 @@ class ResponseModel(LogtoModel):
     def to_json(self) -> str:
         """The body as JSON text, with exactly the fields the server sent."""
         return self.model_dump_json(by_alias=True, exclude_unset=True)
+
+
+class NullableRequestModel(RequestModel):
+    """A request model with fields the contract lets be ``null`` (``_nullable_fields``).
+
+    Serialization leaves out fields that are unset or ``None``, as for every request model,
+    except a nullable field the caller set to ``None``: that one is sent as ``null`` (how a
+    user clears their name or avatar).
+    """
+
+    _nullable_fields: ClassVar[FrozenSet[str]] = frozenset()
+
+    @_model_serializer(mode="wrap")
+    def _with_explicit_nulls(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Dict[str, Any]:
+        data: Dict[str, Any] = handler(self)
+        for name in self._nullable_fields:
+            if name in self.__pydantic_fields_set__ and getattr(self, name) is None:
+                data[wire_name(name) if info.by_alias else name] = None
+        return data
+
+
+class LogtoEnum(str, enum.Enum):
+    """A string enum of the contracts: its members are the wire values."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def from_json(cls, json_str: Union[str, bytes]) -> Self:
+        """The member for a JSON string (``'"usb"'``), as in generated clients."""
+        try:
+            return cls(json.loads(json_str))
+        except (ValueError, TypeError):
+            allowed = ", ".join(repr(m.value) for m in cls)
+            raise ApiValueError(f"{cls.__name__}: not one of {allowed}") from None
+
+
+class UnionModel(ParsingMixin):
+    """Behaviour of the one-of models (``RootModel`` of a discriminated union of models).
+
+    ``Union(member)``, ``Union(actual_instance=member)``, ``Union.from_dict({...})`` and
+    ``Union.from_json(...)`` build it; ``actual_instance`` is the member. It serializes as
+    the member does.
+    """
+
+    if TYPE_CHECKING:
+        one_of_schemas: ClassVar[Tuple[str, ...]]
+        model_fields: ClassVar[Dict[str, Any]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "actual_instance" in kwargs:
+            if args:
+                raise ApiTypeError(f"{type(self).__name__}() takes one member, positionally or as actual_instance")
+            args = (kwargs.pop("actual_instance"),)
+        if len(args) > 1 or (args and kwargs):
+            raise ApiTypeError(f"{type(self).__name__}() takes one member, positionally or as actual_instance")
+        value: Any = args[0] if args else kwargs
+        if isinstance(value, UnionModel):
+            value = value.actual_instance
+        try:
+            super().__init__(value)  # type: ignore[call-arg]
+        except ValidationError as err:
+            raise _to_api_error(cast("Type[BaseModel]", type(self)), err) from None
+
+    # Tell pydantic this __init__ only adapts arguments (see LogtoModel.__init__).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @property
+    def actual_instance(self) -> Any:
+        """The member model (the name generated clients use)."""
+        return cast(Any, self).root
+
+    @actual_instance.setter
+    def actual_instance(self, value: Any) -> None:
+        cast(Any, self).root = type(self)(value).actual_instance
+
+    @classmethod
+    def discriminator(cls) -> Optional[str]:
+        """The property whose value picks the member (``"type"``)."""
+        info = cls.model_fields["root"]
+        found = getattr(info, "discriminator", None)
+        if found is None:
+            for item in getattr(info.annotation, "__metadata__", ()):
+                found = getattr(item, "discriminator", None) or found
+        return str(found) if found is not None else None
+
+    @classmethod
+    def one_of_tags(cls) -> Dict[str, type]:
+        """The discriminator value that picks each member -> the member model."""
+        name = cls.discriminator()
+        annotation = _strip_annotated(cls.model_fields["root"].annotation)
+        tags: Dict[str, type] = {}
+        for member in getattr(annotation, "__args__", ()):
+            default = member.model_fields[name].default if name else None
+            if isinstance(default, str):
+                tags[default] = member
+        return tags
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The member's wire form, e.g. ``{"type": "email", "value": "jane@example.com"}``."""
+        return cast("Dict[str, Any]", self.actual_instance.to_dict())
+
+    def to_json(self) -> str:
+        """The member's wire form as JSON text."""
+        return cast("str", self.actual_instance.to_json())
+
+    def to_str(self) -> str:
+        """A readable rendering of the member, secrets redacted."""
+        return cast("str", self.actual_instance.to_str())
+
+    def __repr_args__(self) -> Iterator[Tuple[Optional[str], Any]]:
+        yield "actual_instance", self.actual_instance
+
+
+# -- secrets ----------------------------------------------------------------------
+
+#: How deep the search for secrets goes into nested values.
+_MAX_DEPTH = 200
+
+
+def _secret_values(model: Any) -> List[str]:
+    """The text of every value in the secret fields (``_secret_fields``) of ``model``
+    and of the models nested in it, for masking where a server echoes them."""
+    found: List[str] = []
+    _collect_secrets(model, found, 0)
+    return found
+
+
+def _collect_secrets(value: Any, found: List[str], depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, BaseModel):
+        secret_fields: FrozenSet[str] = getattr(value, "_secret_fields", frozenset())
+        for name in type(value).model_fields:
+            item = getattr(value, name, None)
+            if name in secret_fields:
+                _collect_leaves(item, found, depth + 1)
+            else:
+                _collect_secrets(item, found, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_secrets(item, found, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_secrets(item, found, depth + 1)
+
+
+def _collect_leaves(value: Any, found: List[str], depth: int) -> None:
+    """Every string, and every number long enough to be a code, inside ``value``."""
+    if depth > _MAX_DEPTH or value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, (int, float)):
+        text = str(value)
+        if len(text) >= 4:
+            found.append(text)
+    elif isinstance(value, BaseModel):
+        _collect_leaves(value.model_dump(), found, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_leaves(item, found, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_leaves(item, found, depth + 1)
+
+
+# -- free-form JSON values ----------------------------------------------------------
+
+#: How deeply a free-form JSON value may nest (pydantic-core's serializer stops at 255
+#: levels, counting the models around the value).
+_MAX_JSON_DEPTH = 200
+
+
+def _json_problem(value: Any) -> Optional[str]:
+    """Why ``value`` cannot be sent as JSON, saying where inside it; ``None`` when it can.
+
+    JSON is ``None``, ``bool``, ``int``, finite ``float``, ``str``, lists (or tuples)
+    and dicts with string keys, without cycles. Values are never quoted: they may
+    be secrets (connector data holds the identity provider's authorization code).
+    """
+    return _json_problem_at(value, (), set())
+
+
+def _json_problem_at(value: Any, path: Tuple[Union[str, int], ...], ancestors: Set[int]) -> Optional[str]:
+    if value is None or isinstance(value, (str, int)):  # bool is an int
+        return None
+    where = _json_location(path)
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        shown = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return f"{shown} (not a JSON number) at {where}"
+    if not isinstance(value, (dict, list, tuple)):
+        return f"a value of type {type(value).__name__} (not a JSON type) at {where}"
+    if id(value) in ancestors:
+        return f"a circular reference at {where}"
+    if len(path) >= _MAX_JSON_DEPTH:
+        return f"more than {_MAX_JSON_DEPTH} levels of nesting at {where}"
+    ancestors.add(id(value))
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(value, dict) and not isinstance(key, str):
+            return f"a key of type {type(key).__name__} (JSON keys are strings) at {where}"
+        problem = _json_problem_at(item, (*path, key), ancestors)
+        if problem is not None:
+            return problem
+    ancestors.discard(id(value))
+    return None
+
+
+def _json_location(path: Tuple[Union[str, int], ...]) -> str:
+    if not path:
+        return "the top level"
+    shown = [part if isinstance(part, int) else _flatten(part)[:40] for part in path[-8:]]
+    return ("..." if len(path) > 8 else "") + render_path(shown)
+
+
+def _check_json(value: Dict[str, Any]) -> Dict[str, Any]:
+    problem = _json_problem(value)
+    if problem is not None:
+        raise ValueError(f"{problem} cannot be sent as JSON")
+    return value
+
+
+def _serialize_json(value: Dict[str, Any], handler: SerializerFunctionWrapHandler) -> Any:
+    # Checked again when sent: the dict may have been changed in place since it was
+    # validated, and pydantic would send NaN as null.
+    _check_json(value)
+    return handler(value)
+
+
+#: A free-form JSON object (an OpenAPI ``type: object`` without properties): a
+#: ``Dict[str, Any]`` whose values must be sendable as JSON, checked when set and
+#: again when sent. NaN, infinities, other objects and circular structures raise
+#: :class:`~py_logto.exceptions.ApiValueError` naming the field.
+JsonObject = Annotated[
+    Dict[str, Any],
+    AfterValidator(_check_json),
+    WrapSerializer(_serialize_json, when_used="json"),
+]
+
+
+def _unsendable(model: BaseModel, err: Exception) -> ApiValueError:
+    """The error for a request body that pydantic could not serialize: the first
+    field holding something that is not JSON, by name."""
+    for label, value in _field_values(model, ""):
+        problem = _json_problem(value)
+        if problem is not None:
+            return ApiValueError(
+                f"{type(model).__name__}.{label} cannot be sent as JSON: it holds {problem}",
+                errors=[{"loc": tuple(label.split(".")), "field": label, "msg": problem, "type": "json_invalid"}],
+            )
+    return ApiValueError(f"{type(model).__name__} cannot be serialized as JSON ({type(err).__name__})")
+
+
+def _field_values(model: BaseModel, prefix: str) -> Iterator[Tuple[str, Any]]:
+    """``(dotted attribute path, value)`` of every field, nested models opened."""
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        label = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            yield from _field_values(value, f"{label}.")
+        else:
+            yield label, value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -10,3 +10,8 @@ def parse_timestamp(value: str) -> datetime:
     from dateutil.parser import isoparse  # only loaded when a timestamp is asked for
 
     return isoparse(value)
+
+
+def parse_epoch_millis(value: float) -> datetime:
+    """Turn Logto's milliseconds since the epoch (``1795608000000``) into an aware ``datetime`` (UTC)."""
+    return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
