@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from py_logto.testing import LogtoSandbox
+from test._sandbox_wire import request
 
 ROUTES = [
     "/api/verifications/password",
@@ -76,14 +77,11 @@ def target() -> Iterator[Tuple[LogtoSandbox, str]]:
         yield sandbox, sandbox.issue_token(user)
 
 
-def _post(sandbox: LogtoSandbox, path: str, body: bytes, headers: Dict[str, str]) -> Tuple[int, Optional[str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=10)
-    try:
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.getheader("Content-Type"), response.read()
-    finally:
-        connection.close()
+def _call(
+    sandbox: LogtoSandbox, method: str, path: str, body: Optional[bytes], headers: Dict[str, str]
+) -> Tuple[int, Optional[str], bytes]:
+    answer = request(sandbox, method, path, body, headers)
+    return answer.status, answer.headers.get("content-type"), answer.raw
 
 
 def _assert_logto_like(status: int, content_type: Optional[str], raw: bytes) -> None:
@@ -105,7 +103,7 @@ def test_json_bodies(target: Tuple[LogtoSandbox, str], data: st.DataObject) -> N
     shape = VALID_SHAPES.get(path, {})
     body = data.draw(st.one_of(json_values, near_valid(shape)))
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    _assert_logto_like(*_post(sandbox, path, json.dumps(body).encode(), headers))
+    _assert_logto_like(*_call(sandbox, "POST", path, json.dumps(body).encode(), headers))
 
 
 @FUZZ
@@ -117,14 +115,14 @@ def test_json_bodies(target: Tuple[LogtoSandbox, str], data: st.DataObject) -> N
 def test_arbitrary_bytes(target: Tuple[LogtoSandbox, str], path: str, body: bytes, content_type: str) -> None:
     sandbox, token = target
     headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
-    _assert_logto_like(*_post(sandbox, path, body, headers))
+    _assert_logto_like(*_call(sandbox, "POST", path, body, headers))
 
 
 def test_values_echoed_in_errors_stay_valid_json(target: Tuple[LogtoSandbox, str]) -> None:
     sandbox, token = target
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     body = b'{"verificationRecordId": "x", "payload": {"type": 1e999, "id": "\\ud800"}}'
-    status, _, raw = _post(sandbox, ROUTES[6], body, headers)
+    status, _, raw = _call(sandbox, "POST", ROUTES[6], body, headers)
     issues = json.loads(raw)["data"]["issues"]
     assert (status, issues[0]["received"]) == (400, None)  # JSON.stringify(Infinity) is null
 
@@ -200,18 +198,6 @@ def account_target() -> Iterator[Tuple[LogtoSandbox, str, str]]:
         record = json.loads(connection.getresponse().read())["verificationRecordId"]
         connection.close()
         yield sandbox, token, record
-
-
-def _call(
-    sandbox: LogtoSandbox, method: str, path: str, body: Optional[bytes], headers: Dict[str, str]
-) -> Tuple[int, Optional[str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=10)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.getheader("Content-Type"), response.read()
-    finally:
-        connection.close()
 
 
 def _assert_logto_answer(status: int, content_type: Optional[str], raw: bytes) -> None:

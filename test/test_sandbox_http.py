@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 
 from py_logto.testing import LogtoSandbox, SandboxUser
+from test._sandbox_wire import raw_exchange, request
 
 PASSWORD = "wire-password-1"
 JSON = {"Content-Type": "application/json"}
@@ -47,23 +48,11 @@ def _request(
     body: Optional[bytes] = None,
     headers: Optional[Dict[str, str]] = None,
 ) -> Answer:
-    connection = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=10)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
+    answer = request(sandbox, method, path, body, headers)
+    return answer.status, answer.headers, answer.raw
 
 
-def _raw(sandbox: LogtoSandbox, data: bytes) -> bytes:
-    """Send bytes as they are; return everything the server sends before closing."""
-    with socket.create_connection(("127.0.0.1", sandbox.port), timeout=10) as conn:
-        conn.sendall(data)
-        chunks = []
-        while chunk := conn.recv(65536):
-            chunks.append(chunk)
-        return b"".join(chunks)
+_raw = raw_exchange
 
 
 def _post(sandbox: LogtoSandbox, path: str, body: Any, headers: Dict[str, str]) -> Tuple[int, Any]:
