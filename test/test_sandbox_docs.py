@@ -19,20 +19,21 @@ def _blocks() -> List[str]:
     return re.findall(r"```python\n(.*?)```", PAGE.read_text(encoding="utf-8"), flags=re.S)
 
 
-def test_the_page_has_its_three_examples() -> None:
-    assert len(_blocks()) == 3
+def test_the_page_has_its_four_examples() -> None:
+    assert len(_blocks()) == 4
 
 
 def test_standalone_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
-    for index in (0, 2):
+    for index in (0, 3):
         exec(compile(_blocks()[index], str(PAGE), "exec"), {})
     out = capsys.readouterr().out
     assert out.startswith("http://127.0.0.1:")
     assert "passkey verified, record" in out
 
 
-def test_pytest_fixture_example_passes(tmp_path: pathlib.Path) -> None:
-    (tmp_path / "test_example.py").write_text(_blocks()[1], encoding="utf-8")
+@pytest.mark.parametrize(("index", "tests"), [(1, 2), (2, 3)], ids=["verifications", "account"])
+def test_pytest_examples_pass(tmp_path: pathlib.Path, index: int, tests: int) -> None:
+    (tmp_path / "test_example.py").write_text(_blocks()[index], encoding="utf-8")
     env = {
         **os.environ,
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
@@ -47,4 +48,4 @@ def test_pytest_fixture_example_passes(tmp_path: pathlib.Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert f"{tests} passed" in result.stdout

@@ -1,4 +1,5 @@
-"""A Logto sandbox for tests and demos: the Verifications API on 127.0.0.1, standard library only.
+"""A Logto sandbox for tests and demos: Logto's user API (the Verifications API and the Account
+API) on 127.0.0.1, standard library only.
 
 ::
 
@@ -14,8 +15,28 @@ Run it standalone with ``python -m py_logto.testing --port 3001``. ``import py_l
 import this package; see docs/Sandbox.md for what it emulates and what it does not.
 """
 
-from py_logto.testing._logto import SandboxConnector, SandboxUser, SentMessage
+from py_logto.testing._models import (
+    AccountCenterSettings,
+    SandboxApplication,
+    SandboxConnector,
+    SandboxSignIn,
+    SandboxUser,
+    SentMessage,
+    StoredAsset,
+)
 from py_logto.testing._sandbox import LogtoSandbox
+from py_logto.testing._totp import totp_code
 from py_logto.testing._webauthn import make_webauthn_credential
 
-__all__ = ["LogtoSandbox", "SandboxConnector", "SandboxUser", "SentMessage", "make_webauthn_credential"]
+__all__ = [
+    "AccountCenterSettings",
+    "LogtoSandbox",
+    "SandboxApplication",
+    "SandboxConnector",
+    "SandboxSignIn",
+    "SandboxUser",
+    "SentMessage",
+    "StoredAsset",
+    "make_webauthn_credential",
+    "totp_code",
+]

@@ -1,7 +1,7 @@
 """``python -m py_logto.testing``: run the Logto sandbox until Ctrl-C.
 
-It prints the URL, a first-party access token and the demo user's credentials, then one line for
-every verification code it "sends".
+It prints the URL, access tokens, the demo user's credentials and how to call the Account API,
+then one line for every verification code it "sends".
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import threading
 from types import FrameType
 from typing import List, Optional
 
-from py_logto.testing._logto import SentMessage
+from py_logto.testing._models import SentMessage
 from py_logto.testing._sandbox import LogtoSandbox
 
 
 def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m py_logto.testing",
-        description="Serve Logto's Verifications API from memory, for local development and tests.",
+        description="Serve Logto's user API (Verifications and Account) from memory, for local development and tests.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
     parser.add_argument(
@@ -40,6 +40,23 @@ def _print_message(message: SentMessage) -> None:
         f"[outbox] {message.channel} to {message.recipient}: code {message.code} "
         f"({message.template_type}, verificationId {message.verification_record_id})",
         flush=True,
+    )
+
+
+def _print_account_api_help(url: str) -> None:
+    print(
+        "Account API: the account center is enabled and every field is editable. The access token\n"
+        "  above has every user scope (openid profile email phone address custom_data identities\n"
+        "  urn:logto:scope:sessions ...); the third-party one may read but not change the account.\n"
+        "  Sensitive changes need a fresh verification record in the logto-verification-id header:\n"
+        f"    curl -X POST {url}/api/verifications/password -H 'Authorization: Bearer <token>' \\\n"
+        "         -H 'Content-Type: application/json' -d '{\"password\": \"<demo password>\"}'\n"
+        "  then send its verificationRecordId (valid 10 minutes, reusable) with the change:\n"
+        f"    curl -X POST {url}/api/my-account/primary-email -H 'Authorization: Bearer <token>' \\\n"
+        "         -H 'logto-verification-id: <verificationRecordId>' -H 'Content-Type: application/json' \\\n"
+        '         -d \'{"email": "new@example.com", "newIdentifierVerificationRecordId": "<code record>"}\'\n'
+        "  (the new address's record comes from POST /api/verifications/verification-code and /verify,\n"
+        "  with the code printed below). TOTP codes for a secret: LogtoSandbox.totp_code(secret)."
     )
 
 
@@ -69,6 +86,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"demo user: id {user.id}, email {user.email}, phone {user.phone}, username {user.username}")
         print(f"demo password: {user.password}")
         print(f"social connector id: {social.id if social else '-'}; email connector id: {email.id if email else '-'}")
+        _print_account_api_help(sandbox.url)
         print("Codes are not sent anywhere; they are printed below. Press Ctrl-C to stop.", flush=True)
         while not stopped.wait(0.5):
             pass

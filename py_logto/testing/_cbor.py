@@ -1,7 +1,9 @@
-"""The subset of CBOR (RFC 8949) WebAuthn needs: definite-length items, decoded and encoded.
+"""CBOR (RFC 8949) as WebAuthn needs it, decoding exactly as the ``tiny-cbor`` 0.2.2 decoder
+inside Logto's ``@simplewebauthn/server`` does, down to its error messages and its leniencies:
+definite lengths only, minimal length encodings only, no tags, a byte string cut short by the end
+of the data is returned as far as it goes, and reading past the end yields ``0``.
 
-Maps decode to ``dict``, byte strings to ``bytes``; tags are read and dropped. Indefinite
-lengths, which authenticators never use, are refused, as is nesting deeper than 32 levels.
+Maps decode to ``dict`` (keys must be strings or numbers), byte strings to ``bytes``.
 """
 
 from __future__ import annotations
@@ -11,84 +13,106 @@ from typing import Any, Dict, List, Tuple
 
 __all__ = ["CborError", "decode_first", "encode"]
 
-_MAX_DEPTH = 32
+_MAX_SAFE_INTEGER = 2**53 - 1
+_MAP_ERROR = "Map is not supported or well formed"
 
 
 class CborError(ValueError):
-    """The bytes are not (supported) CBOR."""
+    """The bytes are not CBOR this decoder reads; ``str(error)`` is tiny-cbor's message."""
 
 
 def decode_first(data: bytes) -> Tuple[Any, int]:
-    """Decode the first item of ``data``; return it and the number of bytes it took."""
-    return _Decoder(data).item(0)
+    """Decode the first item of ``data``; return it and the number of bytes it claims."""
+    if not data:
+        raise CborError("No data")
+    return _decode_next(data, 0, 0)
 
 
-class _Decoder:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
+def _length(data: bytes, argument: int, index: int) -> Tuple[int, int]:
+    if argument < 24:
+        return argument, 1
+    remaining = len(data) - index - 1
+    sizes = {24: 1, 25: 2, 26: 4, 27: 8}
+    size = sizes.get(argument)
+    if size is not None and remaining >= size:
+        value = int.from_bytes(data[index + 1 : index + 1 + size], "big")
+        if value >= 24 and (size < 8 or value <= _MAX_SAFE_INTEGER):
+            return value, size + 1
+    raise CborError("Length not supported or not well formed")
 
-    def _take(self, count: int) -> bytes:
-        if count > len(self.data) - self.pos:
-            raise CborError("Unexpected end of CBOR data")
-        chunk = self.data[self.pos : self.pos + count]
-        self.pos += count
-        return chunk
 
-    def _argument(self, info: int) -> int:
-        if info < 24:
-            return info
-        if info > 27:
-            raise CborError(f"Unsupported CBOR additional information {info}")
-        return int.from_bytes(self._take(1 << (info - 24)), "big")
+def _decode_next(data: bytes, index: int, depth: int) -> Tuple[Any, int]:
+    if depth > 400:
+        raise CborError("Maximum call stack size exceeded")
+    initial = data[index] if index < len(data) else 0  # past the end, JavaScript reads undefined as 0
+    major, argument = initial >> 5, initial & 0x1F
+    if major == 0:
+        return _length(data, argument, index)
+    if major == 1:
+        value, consumed = _length(data, argument, index)
+        return -value - 1, consumed
+    if major in (2, 3):
+        length, consumed = _length(data, argument, index)
+        start = index + consumed
+        chunk = data[start : start + length]
+        return (chunk if major == 2 else chunk.decode("utf-8", "replace")), consumed + length
+    if major == 4:
+        return _decode_array(data, argument, index, depth)
+    if major == 5:
+        return _decode_map(data, argument, index, depth)
+    if major == 7:
+        return _decode_simple(data, argument, index)
+    raise CborError(f"Unsupported or not well formed at {index}")
 
-    def item(self, depth: int) -> Tuple[Any, int]:
-        if depth > _MAX_DEPTH:
-            raise CborError("CBOR nesting is too deep")
-        start = self.pos
-        initial = self._take(1)[0]
-        major, info = initial >> 5, initial & 0x1F
-        value: Any
-        if major == 7:
-            value = self._simple(info)
-        else:
-            argument = self._argument(info)
-            if major == 0:
-                value = argument
-            elif major == 1:
-                value = -1 - argument
-            elif major == 2:
-                value = self._take(argument)
-            elif major == 3:
-                try:
-                    value = self._take(argument).decode("utf-8")
-                except UnicodeDecodeError as error:
-                    raise CborError("Invalid UTF-8 in CBOR text string") from error
-            elif major == 4:
-                value = [self.item(depth + 1)[0] for _ in range(argument)]
-            elif major == 5:
-                entries: Dict[Any, Any] = {}
-                for _ in range(argument):
-                    key = self.item(depth + 1)[0]
-                    if isinstance(key, (list, dict)):
-                        raise CborError("Unsupported CBOR map key")
-                    entries[key] = self.item(depth + 1)[0]
-                value = entries
-            else:  # major 6: a tag; WebAuthn attaches no meaning to them here
-                value = self.item(depth + 1)[0]
-        return value, self.pos - start
 
-    def _simple(self, info: int) -> Any:
-        simple = {20: False, 21: True, 22: None, 23: None}
-        if info in simple:
-            return simple[info]
-        if info == 25:
-            return struct.unpack(">e", self._take(2))[0]
-        if info == 26:
-            return struct.unpack(">f", self._take(4))[0]
-        if info == 27:
-            return struct.unpack(">d", self._take(8))[0]
-        raise CborError(f"Unsupported CBOR simple value {info}")
+def _decode_array(data: bytes, argument: int, index: int, depth: int) -> Tuple[List[Any], int]:
+    if argument == 0:
+        return [], 1
+    length, consumed = _length(data, argument, index)
+    items: List[Any] = []
+    for _ in range(length):
+        if len(data) - index - consumed <= 0:
+            raise CborError("array is not supported or well formed")
+        item, used = _decode_next(data, index + consumed, depth + 1)
+        items.append(item)
+        consumed += used
+    return items, consumed
+
+
+def _decode_map(data: bytes, argument: int, index: int, depth: int) -> Tuple[Dict[Any, Any], int]:
+    if argument == 0:
+        return {}, 1
+    length, consumed = _length(data, argument, index)
+    entries: Dict[Any, Any] = {}
+    for _ in range(length):
+        remaining = len(data) - index - consumed
+        if remaining <= 0:
+            raise CborError(_MAP_ERROR)
+        key, used = _decode_next(data, index + consumed, depth + 1)
+        consumed += used
+        if remaining - used <= 0 or isinstance(key, bool) or not isinstance(key, (str, int, float)):
+            raise CborError(_MAP_ERROR)
+        if key in entries:
+            raise CborError(_MAP_ERROR)
+        entries[key], used = _decode_next(data, index + consumed, depth + 1)
+        consumed += used
+    return entries, consumed
+
+
+def _decode_simple(data: bytes, argument: int, index: int) -> Tuple[Any, int]:
+    simple = {20: False, 21: True, 22: None, 23: None}
+    if argument in simple:
+        return simple[argument], 1
+    if argument == 25:
+        if index + 2 > len(data):
+            raise CborError("CBOR stream ended before end of Float 16")
+        raise CborError("Float16 data is unsupported")
+    if argument in (26, 27):
+        size = 4 if argument == 26 else 8
+        if index + size + 1 > len(data):
+            raise CborError(f"CBOR stream ended before end of Float {size * 8}")
+        return struct.unpack(">f" if size == 4 else ">d", data[index + 1 : index + 1 + size])[0], size + 1
+    raise CborError(f"Unsupported or not well formed at {index}")
 
 
 def _head(major: int, argument: int) -> bytes:
@@ -114,13 +138,7 @@ def encode(value: Any) -> bytes:
         raw = value.encode("utf-8")
         return _head(3, len(raw)) + raw
     if isinstance(value, list):
-        parts: List[bytes] = [_head(4, len(value))]
-        parts.extend(encode(element) for element in value)
-        return b"".join(parts)
+        return _head(4, len(value)) + b"".join(encode(element) for element in value)
     if isinstance(value, dict):
-        parts = [_head(5, len(value))]
-        for key, element in value.items():
-            parts.append(encode(key))
-            parts.append(encode(element))
-        return b"".join(parts)
+        return _head(5, len(value)) + b"".join(encode(key) + encode(element) for key, element in value.items())
     raise TypeError(f"Cannot encode {type(value).__name__} as CBOR")

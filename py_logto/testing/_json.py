@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Dict, List, NoReturn, Optional, Tuple, Union
 
 __all__ = ["JsonSyntaxError", "parse_json", "to_json_bytes"]
 
 _WHITESPACE = " \t\n\r"
 _DIGITS = "0123456789"
+_HEX_DIGITS = "0123456789abcdefABCDEF"
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 # V8 shows at most this many characters either side of an unexpected token.
 _CONTEXT = 10
@@ -25,6 +27,11 @@ _EXPECTED_DOUBLE_QUOTED = "Expected double-quoted property name"
 _EXPECTED_COLON = "Expected ':' after property name"
 _EXPECTED_COMMA_OR_BRACE = "Expected ',' or '}' after property value"
 _EXPECTED_COMMA_OR_BRACKET = "Expected ',' or ']' after array element"
+# A "__proto__" key, its letters possibly written as \u escapes; only then is the value scanned.
+_PROTO_KEY = re.compile(
+    r'"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)'
+    r'(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:'
+)
 
 
 class JsonSyntaxError(ValueError):
@@ -35,12 +42,29 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(name)
 
 
-def parse_json(text: str) -> Any:
-    """Parse ``text`` as ``JSON.parse`` would (no NaN/Infinity, any nesting depth)."""
+def parse_json(text: str, *, forbid_proto: bool = False) -> Any:
+    """Parse ``text`` as ``JSON.parse`` would (no NaN/Infinity, any nesting depth). With
+    ``forbid_proto``, refuse a ``__proto__`` key anywhere, as Logto's body parser does."""
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
-        return _V8Parser(text).parse()
+        value = _V8Parser(_utf16_units(text)).parse()
+    if forbid_proto and _PROTO_KEY.search(text) and _has_proto_key(value):
+        raise JsonSyntaxError("Object contains forbidden prototype property")
+    return value
+
+
+def _has_proto_key(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            if "__proto__" in item:
+                return True
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _finite(value: Any) -> Any:
@@ -66,11 +90,23 @@ def to_json_bytes(value: Any) -> bytes:
         return json.dumps(_finite(value), separators=(",", ":")).encode("ascii")
 
 
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+def _utf16_units(text: str) -> str:
+    """``text`` with every character beyond U+FFFF split into its two surrogates, so that
+    indices count UTF-16 code units, as JavaScript's do."""
+    if text.isascii() or all(ord(char) <= 0xFFFF for char in text):
+        return text
+    raw = text.encode("utf-16-le", "surrogatepass")
+    return "".join(chr(int.from_bytes(raw[i : i + 2], "little")) for i in range(0, len(raw), 2))
+
+
+def _rejoin(text: str) -> str:
+    """Surrogate pairs back into single characters (lone surrogates stay)."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 class _V8Parser:
+    """Works on UTF-16 code units (see :func:`_utf16_units`)."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
@@ -78,10 +114,17 @@ class _V8Parser:
     # -- errors -------------------------------------------------------------------------------
 
     def _fail_at(self, problem: str, pos: int, where: str = " in JSON") -> NoReturn:
-        before = self.text[:pos]
-        line = before.count("\n") + 1
-        column = _utf16_length(before[before.rfind("\n") + 1 :]) + 1
-        raise JsonSyntaxError(f"{problem}{where} at position {_utf16_length(before)} (line {line} column {column})")
+        # V8 counts CR, LF and CRLF as one line break each.
+        line, line_start, index = 1, 0, 0
+        while index < pos:
+            char = self.text[index]
+            if char == "\r" and index < pos - 1 and self.text[index + 1] == "\n":
+                index += 1
+                char = "\n"
+            if char in "\r\n":
+                line, line_start = line + 1, index + 1
+            index += 1
+        raise JsonSyntaxError(f"{problem}{where} at position {pos} (line {line} column {pos - line_start + 1})")
 
     def _unexpected(self, pos: int, expected: Optional[str] = None) -> NoReturn:
         if expected is not None:
@@ -94,7 +137,7 @@ class _V8Parser:
             self._fail_at("Unexpected string", pos)
         if char in _DIGITS or char == "-":
             self._fail_at("Unexpected number", pos)
-        if len(text) <= 2 * _CONTEXT + 1:
+        if len(text) < 2 * _CONTEXT + 1:
             shown = f'"{text}"'
         elif pos < _CONTEXT:
             shown = f'"{text[: pos + _CONTEXT]}"...'
@@ -138,22 +181,24 @@ class _V8Parser:
             char = text[pos]
             if char == '"':
                 self.pos = pos + 1
-                joined = "".join(parts)
-                # Escaped surrogate pairs (\\ud83d\\ude00) become one character, as in json.loads.
-                return joined.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+                # Surrogate pairs (escaped or not) become one character, as in json.loads.
+                return _rejoin("".join(parts))
             if char == "\\":
                 if pos + 1 >= len(text):
-                    self._fail_at("Unterminated string", len(text))
+                    raise JsonSyntaxError("Unexpected end of JSON input")
                 escape = text[pos + 1]
                 if escape in _ESCAPES:
                     parts.append(_ESCAPES[escape])
                     pos += 2
                     continue
+                if ord(escape) > 0xFF:  # beyond Latin-1, V8 reports the character itself
+                    self._unexpected(pos + 1)
                 if escape != "u":
-                    self._fail_at("Bad escaped character", pos)
+                    self._fail_at("Bad escaped character", pos + 1)
                 digits = text[pos + 2 : pos + 6]
-                if len(digits) < 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
-                    self._fail_at("Bad Unicode escape", pos)
+                for offset, digit in enumerate(digits.ljust(4, "\x00")):
+                    if digit not in _HEX_DIGITS:
+                        self._fail_at("Bad Unicode escape", min(pos + 2 + offset, len(text)))
                 parts.append(chr(int(digits, 16)))
                 pos += 6
                 continue

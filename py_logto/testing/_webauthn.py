@@ -34,6 +34,7 @@ _P256_B = 0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B
 
 
 _BASE64URL_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_")
+_ABSENT: Any = object()  # a key the decoded map does not have: JavaScript's undefined
 
 
 class WebAuthnError(Exception):
@@ -53,6 +54,8 @@ def b64url_decode(text: str) -> bytes:
 
 def _js(value: Any) -> str:
     """How a JavaScript template literal prints ``value``."""
+    if value is _ABSENT:
+        return "undefined"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -66,15 +69,29 @@ def _js(value: Any) -> str:
     return str(value)
 
 
-def registration_options(*, rp_id: str, user_id: str, user_name: str, challenge: str) -> Dict[str, Any]:
-    """The ``registrationOptions`` Logto answers, in its key order."""
+def registration_options(
+    *,
+    rp_id: str,
+    user_id: str,
+    user_name: str,
+    display_name: str,
+    challenge: str,
+    exclude_credentials: Sequence[Mapping[str, Any]] = (),
+) -> Dict[str, Any]:
+    """The ``registrationOptions`` Logto answers, in its key order.
+
+    ``exclude_credentials`` are the user's WebAuthn factors (``credentialId``, ``transports``).
+    """
     return {
         "rp": {"name": rp_id, "id": rp_id},
-        "user": {"id": b64url_encode(user_id.encode("utf-8")), "name": user_name, "displayName": user_name},
+        "user": {"id": b64url_encode(user_id.encode("utf-8")), "name": user_name, "displayName": display_name},
         "challenge": challenge,
         "pubKeyCredParams": [{"type": "public-key", "alg": -7}, {"type": "public-key", "alg": -257}],
         "timeout": 60000,
-        "excludeCredentials": [],
+        "excludeCredentials": [
+            {"type": "public-key", "id": credential["credentialId"], "transports": list(credential["transports"])}
+            for credential in exclude_credentials
+        ],
         "authenticatorSelection": {
             "requireResidentKey": True,
             "residentKey": "required",
@@ -92,17 +109,22 @@ def _decode_cbor(data: bytes) -> Any:
         raise WebAuthnError(str(error)) from error
 
 
+def _property_of_nothing(value: Any, name: str) -> WebAuthnError:
+    """The TypeError JavaScript gives for ``value.name`` when ``value`` is null or undefined."""
+    return WebAuthnError(f"Cannot read properties of {'null' if value is None else 'undefined'} (reading '{name}')")
+
+
 def _parse_authenticator_data(auth_data: Any) -> Dict[str, Any]:
-    if auth_data is None:
-        raise WebAuthnError("Cannot read properties of undefined (reading 'byteLength')")
+    if auth_data is _ABSENT or auth_data is None:
+        raise _property_of_nothing(auth_data, "byteLength")
     if not isinstance(auth_data, bytes):
         raise WebAuthnError("First argument to DataView constructor must be an ArrayBuffer")
     if len(auth_data) < 37:
         raise WebAuthnError(f"Authenticator data was {len(auth_data)} bytes, expected at least 37 bytes")
     flags = auth_data[32]
     parsed: Dict[str, Any] = {
-        "rp_id_hash": auth_data[:32],
         "flags": flags,
+        "counter": int.from_bytes(auth_data[33:37], "big"),
         "aaguid": None,
         "credential_id": None,
         "public_key": None,
@@ -129,7 +151,7 @@ def _parse_authenticator_data(auth_data: Any) -> Dict[str, Any]:
 
 def _check_client_data(encoded: str, challenge: str, origins: Sequence[str]) -> None:
     try:
-        client_data = parse_json(b64url_decode(encoded).decode("utf-8", "replace"))
+        client_data = parse_json(b64url_decode(encoded).decode("utf-8", "replace"))  # a plain JSON.parse
     except JsonSyntaxError as error:
         raise WebAuthnError(str(error)) from error
     if client_data is None:
@@ -155,8 +177,13 @@ def _check_client_data(encoded: str, challenge: str, origins: Sequence[str]) -> 
             raise WebAuthnError(f'Unexpected tokenBinding.status value of "{_js(status)}"')
 
 
-def verify_registration(payload: Mapping[str, Any], *, challenge: str, rp_id: str, origins: Sequence[str]) -> None:
-    """Check a (guard-valid) ``BindWebAuthnPayload`` as Logto does.
+def verify_registration(payload: Mapping[str, Any], *, challenge: str, origins: Sequence[str]) -> Dict[str, Any]:
+    """Check a (guard-valid) ``BindWebAuthnPayload`` as Logto does, which leaves the relying
+    party id unchecked (it passes none to @simplewebauthn).
+
+    Returns:
+        The registration: ``credentialId`` (Base64URL), ``publicKey`` (Base64URL COSE key),
+        ``counter``.
 
     Raises:
         WebAuthnError: with the message Logto reports for the first failed check.
@@ -170,11 +197,11 @@ def verify_registration(payload: Mapping[str, Any], *, challenge: str, rp_id: st
     _check_client_data(response["clientDataJSON"], challenge, origins)
 
     attestation, _ = _decode_cbor(b64url_decode(response["attestationObject"]))
+    if attestation is None:
+        raise WebAuthnError("Cannot read properties of null (reading 'get')")
     if not isinstance(attestation, dict):
         raise WebAuthnError("decodedAttestationObject.get is not a function")
-    auth = _parse_authenticator_data(attestation.get("authData"))
-    if auth["rp_id_hash"] != hashlib.sha256(rp_id.encode("utf-8")).digest():
-        raise WebAuthnError("Unexpected RP ID hash")
+    auth = _parse_authenticator_data(attestation.get("authData", _ABSENT))
     if not auth["flags"] & _FLAG_UP:
         raise WebAuthnError("User not present during registration")
     if not auth["flags"] & _FLAG_UV:
@@ -182,6 +209,8 @@ def verify_registration(payload: Mapping[str, Any], *, challenge: str, rp_id: st
     if auth["credential_id"] is None:
         raise WebAuthnError("No credential ID was provided by authenticator")
     public_key, _ = _decode_cbor(auth["public_key"])
+    if public_key is None:
+        raise WebAuthnError("Cannot read properties of null (reading 'get')")
     if not isinstance(public_key, dict):
         raise WebAuthnError("decodedPublicKey.get is not a function")
     algorithm = public_key.get(3)
@@ -191,17 +220,22 @@ def verify_registration(payload: Mapping[str, Any], *, challenge: str, rp_id: st
         supported = ", ".join(str(alg) for alg in _SUPPORTED_ALGORITHMS)
         raise WebAuthnError(f'Unexpected public key alg "{_js(algorithm)}", expected one of "{supported}"')
 
-    fmt = attestation.get("fmt")
+    fmt = attestation.get("fmt", _ABSENT)
     if fmt == "none":
-        statement = attestation.get("attStmt")
-        if not isinstance(statement, (dict, list)):
-            raise WebAuthnError("Cannot read properties of undefined (reading 'size')")
-        if statement:
+        statement = attestation.get("attStmt", _ABSENT)
+        if statement is _ABSENT or statement is None:
+            raise _property_of_nothing(statement, "size")
+        if isinstance(statement, dict) and statement:
             raise WebAuthnError("None attestation had unexpected attestation statement")
     elif fmt in _VERIFIABLE_FORMATS:
         raise WebAuthnError(f'The Logto sandbox verifies only "none" attestation, not "{fmt}"')
     else:
         raise WebAuthnError(f"Unsupported Attestation Format: {_js(fmt)}")
+    return {
+        "credentialId": b64url_encode(auth["credential_id"]),
+        "publicKey": b64url_encode(auth["public_key"]),
+        "counter": auth["counter"],
+    }
 
 
 def _p256_point() -> Dict[int, Any]:
