@@ -137,3 +137,45 @@ def test_readme_sandbox_fixture_example_passes(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+
+
+def test_readme_verify_then_change_flows_run_on_the_sandbox() -> None:
+    from py_logto.testing import LogtoSandbox
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Verify, then change", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S)
+    assert code, "the README's 'Verify, then change' section has no example"
+    flows: dict = {}  # type: ignore[type-arg]
+    exec(compile(code.group(1), "README.md", "exec"), flows)
+
+    with LogtoSandbox() as sandbox:
+        user = sandbox.add_user(password="old-pass-123", email="jane@example.com")
+        sandbox.sign_in(user, user_agent="a second device")
+        assert sandbox.social_connector is not None
+        configuration = py_logto.Configuration(host=sandbox.url, access_token=sandbox.issue_token(user))
+        with py_logto.ApiClient(configuration) as client:
+            verifications, account = py_logto.VerificationsApi(client), py_logto.MyAccountApi(client)
+            identity = flows["prove_identity"](verifications, "old-pass-123")
+            flows["change_primary_email"](
+                verifications, account, identity, "jane.new@example.com", lambda: sandbox.last_message().code
+            )
+            assert account.get_profile().primary_email == "jane.new@example.com"
+            codes = flows["bind_totp_and_backup_codes"](account, identity, sandbox.totp_code)
+            assert len(codes) == 10
+            assert [str(f.type) for f in account.get_mfa_verifications()] == ["Totp", "BackupCode"]
+            flows["link_social_account"](
+                verifications,
+                account,
+                identity,
+                sandbox.social_connector.id,
+                "https://app.example.com/callback",
+                lambda uri: {"code": "from-the-provider", "state": "a-random-state"},
+            )
+            linked = account.get_profile().identities or {}
+            assert list(linked) == ["mock-social"]
+            flows["unlink_social_account"](account, identity, "mock-social")
+            assert not account.get_profile().identities
+            assert flows["sign_out_other_sessions"](account, identity) == 1
+            flows["change_password"](account, identity, "new-pass-456")
+            assert flows["prove_identity"](verifications, "new-pass-456")

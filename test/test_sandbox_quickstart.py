@@ -56,9 +56,32 @@ def test_quickstart_runs_every_flow_on_the_built_in_sandbox() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Started the Logto sandbox at http://127.0.0.1:")
     steps = [line for line in result.stdout.splitlines() if line.startswith("== ")]
-    assert steps == ["== password", "== email code", "== SMS code", "== social", "== passkey (WebAuthn)"]
+    assert steps == [
+        "== password",
+        "== email code",
+        "== SMS code",
+        "== social",
+        "== passkey (WebAuthn)",
+        "== Account API: profile",
+        "== Account API: change the primary email",
+        "== Account API: bind an authenticator app and backup codes",
+        "== Account API: link and unlink a social account",
+        "== Account API: upload an avatar",
+        "== Account API: sign out other sessions",
+        "== Account API: change the password",
+    ]
+    assert "skipped" not in result.stdout
     assert result.stdout.count("   verified: record ") == 5
     assert "a wrong password is refused: 422 session.invalid_credentials" in result.stdout
+    for line in (
+        "asked again with its ETag: unchanged (304)",
+        "primary email is now jane.new@example.com",
+        "MFA factors: Totp, BackupCode",
+        "linked: mock-social",
+        "2 session(s); signed out of the 1 other(s)",
+        "the old one is refused (session.invalid_credentials)",
+    ):
+        assert line in result.stdout
     assert result.stdout.rstrip().endswith("All flows done.")
 
 
@@ -93,6 +116,39 @@ def test_quickstart_against_a_logto_endpoint_reads_codes_from_stdin() -> None:
     assert result.stdout.count("   verified: record ") == 4  # the passkey needs a browser
     assert "needs a browser" in result.stdout
     assert "wrong password" not in result.stdout  # no lockout attempts spent on a real account
+    # The Account API: reading runs; changes run only when asked for.
+    assert "asked again with its ETag: unchanged (304)" in result.stdout
+    for variable in ("LOGTO_NEW_EMAIL", "LOGTO_BIND_TOTP=1", "LOGTO_SIGN_OUT_OTHERS=1"):
+        assert f"skipped: set {variable}" in result.stdout
+    assert result.stdout.count("skipped: (runs on the sandbox)") == 3
+
+
+def test_quickstart_changes_a_real_account_only_when_asked() -> None:
+    running: List[subprocess.Popen[str]] = []
+
+    def type_in(message: SentMessage) -> None:
+        stdin = running[0].stdin
+        assert stdin is not None
+        stdin.write(message.code + "\n")
+        stdin.flush()
+
+    with LogtoSandbox(on_message=type_in) as logto:
+        user = logto.add_user(password="real-password-1", email="real@example.com")
+        logto.sign_in(user, user_agent="another device")
+        env = _environment(
+            LOGTO_ENDPOINT=logto.url,
+            LOGTO_ACCESS_TOKEN=logto.issue_token(user),
+            LOGTO_PASSWORD="real-password-1",
+            LOGTO_NEW_EMAIL="real.new@example.com",
+            LOGTO_SIGN_OUT_OTHERS="1",
+        )
+        running.append(_start(env))
+        result = _finish(running[0])
+        assert logto.user(user.id).email == "real.new@example.com"
+        assert len(logto.sessions(user)) == 1
+    assert result.returncode == 0, result.stderr
+    assert "primary email is now real.new@example.com" in result.stdout
+    assert "2 session(s); signed out of the 1 other(s)" in result.stdout
 
 
 def test_quickstart_skips_what_is_not_configured_and_fails_on_an_error() -> None:
