@@ -472,6 +472,14 @@ def _attr(prop: str) -> str:
     return snake_case(prop)
 
 
+def _generated_alias(attr: str) -> str:
+    """The wire name the models' alias generator (``models/_base.py``: ``wire_name``) gives ``attr``."""
+    from pydantic.alias_generators import to_camel
+
+    irregular = {python: wire for wire, python in IRREGULAR_WIRE_NAMES.items()}
+    return irregular.get(attr) or to_camel(attr)
+
+
 def _props(model: Model) -> List[Tuple[str, JsonObject, bool]]:
     required = set(model.schema.get("required", []))
     return [(prop, sub, prop in required) for prop, sub in model.schema.get("properties", {}).items()]
@@ -676,6 +684,9 @@ def _render_object(registry: Registry, model: Model) -> str:
             args.append(f"default={q(constant)}")
         elif not required:
             args.append("default=None")
+        if _generated_alias(attr) != prop:
+            # A wire name the base's alias generator would not produce (``access_token``).
+            args.append(f"alias={q(prop)}")
         for keyword, arg in (("minLength", "min_length"), ("maxLength", "max_length")):
             if keyword in resolved and resolved.get("type") == "string":
                 args.append(f"{arg}={resolved[keyword]}")
