@@ -758,8 +758,11 @@ def _render_object(registry: Registry, model: Model) -> str:
             "",
             '    @model_validator(mode="after")',
             "    def _check_not_empty(self) -> Self:",
-            f"        if len(self.model_fields_set) < {minimum}:",
-            f'            raise ValueError("set at least {minimum} field (Logto refuses an empty update)")',
+            "        # What is sent: the fields set, less those set to None that are not sent as null.",
+            "        sent = [n for n in self.model_fields_set if getattr(self, n) is not None"
+            + (" or n in self._nullable_fields]" if nullable else "]"),
+            f"        if len(sent) < {minimum}:",
+            f'            raise ValueError("set at least {minimum} field to a value (Logto refuses an empty update)")',
             "        return self",
         ]
     if request and not model.response:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import py_logto
 from test._server import RecordingServer, Reply
 
@@ -20,3 +22,17 @@ def test_the_social_token_keeps_its_snake_case_wire_names(
     assert json.loads(token.to_json()) == body
     assert "gho_16C7e42F" not in repr(token)
     assert "gho_16C7e42F" not in token.to_str()
+
+
+def test_a_profile_update_of_only_a_field_not_sent_as_null_is_refused(
+    server: RecordingServer, api_client: py_logto.ApiClient
+) -> None:
+    # customData is not nullable: None means "not sent", which would leave nothing to send
+    # (Logto answers 422 entity.invalid_input).
+    api = py_logto.MyAccountApi(api_client)
+    with pytest.raises(py_logto.ApiValueError, match="set at least 1 field"):
+        py_logto.UpdateProfileRequest(custom_data=None)
+    with pytest.raises(py_logto.ApiValueError, match="set at least 1 field"):
+        api.update_profile({"customData": None})
+    assert server.requests == []
+    assert py_logto.UpdateProfileRequest(custom_data=None, name=None).to_dict() == {"name": None}
