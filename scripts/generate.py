@@ -419,6 +419,18 @@ class Writer:
             return Type(f"Union[{literal}, str]", "str", "str")
         if kind == "string":
             return Type("str", "str", "str")
+        if kind in ("boolean", "integer", "number") and request:
+            # Strict: Logto refuses "yes" for a boolean and "7" for a number; lax pydantic
+            # would send them as true and 7.
+            if kind == "boolean":
+                self.imports.add("pydantic", "StrictBool")
+                return Type("StrictBool", "bool", "bool")
+            self.imports.add("pydantic", "StrictInt")
+            if kind == "integer":
+                return Type("StrictInt", "int", "int")
+            self.imports.add("pydantic", "StrictFloat")
+            self.typing("Union")
+            return Type("Union[StrictInt, StrictFloat]", "float", "float")
         if kind == "boolean":
             return Type("bool", "bool", "bool")
         if kind == "integer":

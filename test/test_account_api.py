@@ -851,6 +851,10 @@ BAD_BODIES = [
     ("custom-data-list", lambda api: api.update_profile({"customData": [1]}), "custom_data"),
     ("mfa-settings-missing", lambda api: api.update_mfa_settings(RECORD_ID, {}), "skip_mfa_on_sign_in"),
     ("mfa-settings-type", lambda api: api.update_mfa_settings(RECORD_ID, {"skipMfaOnSignIn": "maybe"}), "skip"),
+    # Logto refuses these (guard.invalid_input); pydantic's lax mode would send true.
+    ("mfa-settings-yes", lambda api: api.update_mfa_settings(RECORD_ID, {"skipMfaOnSignIn": "yes"}), "skip"),
+    ("mfa-settings-one", lambda api: api.update_mfa_settings(RECORD_ID, {"skipMfaOnSignIn": 1}), "skip"),
+    ("logto-config-yes", lambda api: api.update_logto_config(RECORD_ID, {"mfa": {"skipped": "true"}}), "mfa.skipped"),
     ("logto-config-unknown", lambda api: api.update_logto_config(RECORD_ID, {"passkey": {}}), "passkey"),
     ("mfa-name-missing", lambda api: api.update_mfa_verification_name("v1", RECORD_ID, {}), "name"),
     (

@@ -165,7 +165,8 @@ def _model_shape(annotation: Any) -> Shape:
             return ("free-object",)
         return ("map", _model_shape(args[1]))
     if origin is Union:
-        members = set(args)
+        # StrictInt is Annotated[int, Strict()]: what it accepts is still an int.
+        members = {typing.get_args(a)[0] if typing.get_origin(a) is typing.Annotated else a for a in args}
         if members == {int, float}:
             return ("number",)
         if str in members and len(members) == 2:
