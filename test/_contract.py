@@ -401,6 +401,8 @@ JS_WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\
 _ESCAPES = {
     r"\d": "[0-9]",
     r"\D": "[^0-9]",
+    r"\w": "[A-Za-z0-9_]",
+    r"\W": "[^A-Za-z0-9_]",
     r"\s": f"[{JS_WHITESPACE}]",
     r"\S": f"[^{JS_WHITESPACE}]",
 }
@@ -579,6 +581,10 @@ PATTERN_BREAKERS = (
 )
 
 
+#: Values that are not an absolute URL (``format: uri``, zod's ``.url()``).
+URI_BREAKERS = ("not a url", "/avatars/me.png", "example.com/me.png", "https://exa mple.com/a.png", "")
+
+
 def invalid_values(slot: Slot) -> List[Tuple[str, Any]]:
     """``(kind, value)`` pairs that break exactly one rule of the slot's schema.
     ``MISSING`` stands for "leave the property out"."""
@@ -606,6 +612,8 @@ def invalid_values(slot: Slot) -> List[Tuple[str, Any]]:
             found.append(("min-length", "x" * (schema["minLength"] - 1)))
         if "maxLength" in schema:
             found.append(("max-length", too_long(schema)))
+        if schema.get("format") == "uri":
+            found += [("format", value) for value in URI_BREAKERS]
         if "pattern" in schema:
             for value in PATTERN_BREAKERS:
                 if not js_fullmatch(schema["pattern"], value) and len(value) <= schema.get("maxLength", len(value)):
