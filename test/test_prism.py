@@ -14,6 +14,7 @@ send every declared error status, and refuse every body that breaks the Account 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from typing import Any, Dict, Iterator, List, Tuple, Type
@@ -61,6 +62,7 @@ from py_logto.api.verifications_api import _OPERATIONS
 from test import _contract as contract
 from test._contract import ACCOUNT_SPEC, SPEC
 from test._server import Recorded, RecordingServer, Reply
+from test.test_account_api import check_result
 
 pytestmark = pytest.mark.prism
 
@@ -199,26 +201,48 @@ EXPECTED_EXCEPTION: Dict[int, Type[py_logto.ApiException]] = {
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "content-length", "transfer-encoding", "content-type"})
 
 
-@pytest.fixture(scope="module")
-def prism_url() -> str:
-    url = os.environ.get("PRISM_URL", "").rstrip("/")
+def _prism_at(variable: str, probe: Tuple[str, str], how_to_start: str) -> str:
+    """The Prism URL in ``variable``, answering ``probe`` (method, path); a skip when it is
+    not set, a failure when CI is set or it does not answer."""
+    url = os.environ.get(variable, "").rstrip("/")
     if not url:
         if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
             pytest.fail(
-                f"CI is set but PRISM_URL is not: .ci/run must start Prism first. {HOW_TO_START}", pytrace=False
+                f"CI is set but {variable} is not: .ci/run must start Prism first. {how_to_start}", pytrace=False
             )
-        pytest.skip(HOW_TO_START)
+        pytest.skip(how_to_start)
     try:
-        urllib3.request(
-            "POST",
-            url + "/api/verifications/web-authn/registration",
-            headers={"Authorization": "Bearer probe"},
-            timeout=5,
+        urllib3.request(probe[0], url + probe[1], headers={"Authorization": "Bearer probe"}, timeout=5, retries=False)
+    except urllib3.exceptions.HTTPError as err:
+        pytest.fail(f"{variable}={url} does not answer ({err}). {how_to_start}", pytrace=False)
+    return url
+
+
+@contextlib.contextmanager
+def _tap_in_front_of(url: str) -> Iterator[RecordingServer]:
+    """A loopback server in front of the Prism at ``url``: it records what reaches it and forwards it."""
+    pool = urllib3.PoolManager()
+
+    def forward(request: Recorded) -> Reply:
+        response = pool.request(
+            request.method,
+            url + request.path,
+            body=request.body or None,
+            headers={k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")},
             retries=False,
         )
-    except urllib3.exceptions.HTTPError as err:
-        pytest.fail(f"PRISM_URL={url} does not answer ({err}). {HOW_TO_START}", pytrace=False)
-    return url
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP]
+        return Reply(response.status, response.data, headers, response.headers.get("Content-Type"))
+
+    with RecordingServer() as server:
+        server.route_all(forward)
+        yield server
+    pool.clear()
+
+
+@pytest.fixture(scope="module")
+def prism_url() -> str:
+    return _prism_at("PRISM_URL", ("POST", "/api/verifications/web-authn/registration"), HOW_TO_START)
 
 
 @pytest.fixture(scope="module")
@@ -229,25 +253,8 @@ def prism_api(prism_url: str) -> Iterator[py_logto.VerificationsApi]:
 
 @pytest.fixture(scope="module")
 def tap(prism_url: str) -> Iterator[RecordingServer]:
-    """A loopback server in front of Prism: it records what reaches it and forwards it."""
-    pool = urllib3.PoolManager()
-
-    def forward(request: Recorded) -> Reply:
-        response = pool.request(
-            request.method,
-            prism_url + request.path,
-            body=request.body or None,
-            headers={k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")},
-            retries=False,
-        )
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP]
-        return Reply(response.status, response.data, headers, response.headers.get("Content-Type"))
-
-    with RecordingServer() as server:
-        for op in _OPERATIONS.values():
-            server.route(op.path, forward)
+    with _tap_in_front_of(prism_url) as server:
         yield server
-    pool.clear()
 
 
 @pytest.fixture
@@ -626,21 +633,7 @@ ACCOUNT_OPERATIONS = contract.operations(ACCOUNT_SPEC)
 
 @pytest.fixture(scope="module")
 def prism_account_url() -> str:
-    url = os.environ.get("PRISM_ACCOUNT_URL", "").rstrip("/")
-    if not url:
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(
-                f"CI is set but PRISM_ACCOUNT_URL is not: .ci/run must start Prism first. {HOW_TO_START_ACCOUNT}",
-                pytrace=False,
-            )
-        pytest.skip(HOW_TO_START_ACCOUNT)
-    try:
-        urllib3.request(
-            "GET", url + "/api/my-account", headers={"Authorization": "Bearer probe"}, timeout=5, retries=False
-        )
-    except urllib3.exceptions.HTTPError as err:
-        pytest.fail(f"PRISM_ACCOUNT_URL={url} does not answer ({err}). {HOW_TO_START_ACCOUNT}", pytrace=False)
-    return url
+    return _prism_at("PRISM_ACCOUNT_URL", ("GET", "/api/my-account"), HOW_TO_START_ACCOUNT)
 
 
 @pytest.fixture(scope="module")
@@ -651,24 +644,8 @@ def prism_account_api(prism_account_url: str) -> Iterator[py_logto.MyAccountApi]
 
 @pytest.fixture(scope="module")
 def account_tap(prism_account_url: str) -> Iterator[RecordingServer]:
-    """A loopback server in front of the Account Prism: it records what reaches it and forwards it."""
-    pool = urllib3.PoolManager()
-
-    def forward(request: Recorded) -> Reply:
-        response = pool.request(
-            request.method,
-            prism_account_url + request.path,
-            body=request.body or None,
-            headers={k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")},
-            retries=False,
-        )
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP]
-        return Reply(response.status, response.data, headers, response.headers.get("Content-Type"))
-
-    with RecordingServer() as server:
-        server.route_all(forward)
+    with _tap_in_front_of(prism_account_url) as server:
         yield server
-    pool.clear()
 
 
 @pytest.fixture
@@ -680,20 +657,6 @@ def tapped_account_api(account_tap: RecordingServer) -> Iterator[py_logto.MyAcco
 
 def _account_call(api: py_logto.MyAccountApi, operation_id: str, arguments: Dict[str, Any], **options: Any) -> Any:
     return getattr(api, contract.snake_case(operation_id) + "_with_http_info")(**arguments, **options)
-
-
-def _check_account_result(operation_id: str, data: Any) -> None:
-    op = ACCOUNT_OPERATIONS[operation_id]
-    example = op.success_example
-    if op.response_kind == "empty":
-        assert data is None
-    elif op.response_kind == "text":
-        assert data == example
-    elif op.response_kind == "list":
-        assert [item.to_dict() for item in data] == example
-    else:
-        assert isinstance(data, getattr(py_logto, str(op.response_schema)))
-        assert data.to_dict() == example
 
 
 _ACCOUNT_VALID = [
@@ -715,7 +678,7 @@ def test_a_valid_account_request_succeeds_without_violations(
     response = _account_call(prism_account_api, operation_id, arguments)
     assert "sl-violations" not in response.headers, response.headers["sl-violations"]
     assert response.status_code == ACCOUNT_OPERATIONS[operation_id].success_status
-    _check_account_result(operation_id, response.data)
+    check_result(operation_id, response.data)
 
 
 _ACCOUNT_ERRORS = [
