@@ -700,7 +700,8 @@ def _render_object(registry: Registry, model: Model) -> str:
             # A wire name the base's alias generator would not produce (``access_token``).
             args.append(f"alias={q(prop)}")
         for keyword, arg in (("minLength", "min_length"), ("maxLength", "max_length")):
-            if keyword in resolved and resolved.get("type") == "string":
+            # Only requests are checked: a response is taken as Logto sends it.
+            if keyword in resolved and resolved.get("type") == "string" and not model.response:
                 args.append(f"{arg}={resolved[keyword]}")
         description = sub.get("description") or resolved.get("description") if "$ref" not in sub else None
         if description:

@@ -1002,6 +1002,16 @@ def test_the_social_token_keeps_its_snake_case_wire_names(server: RecordingServe
     assert "gho_16C7e42F" not in token.to_str()
 
 
+def test_a_profile_past_the_documented_lengths_is_taken_as_sent(
+    server: RecordingServer, api: py_logto.MyAccountApi
+) -> None:
+    # The contract documents maxLength 128 for a username; a response is read as Logto sends it.
+    body = {"id": "u" * 13, "username": "j" * 300, "avatar": "https://example.com/" + "a" * 3000, "name": ""}
+    server.queue(Reply(200, body))
+    profile = api.get_profile()
+    assert profile.to_dict() == body
+
+
 def test_an_mfa_list_keeps_unknown_factors_and_fields(server: RecordingServer, api: py_logto.MyAccountApi) -> None:
     body: List[Dict[str, Any]] = [
         {"id": "t1", "createdAt": "2026-11-20T10:00:00.000Z", "type": "Totp"},

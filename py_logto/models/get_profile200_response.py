@@ -53,22 +53,21 @@ class GetProfile200Response(ResponseModel):
             keys).
     """
 
-    id: Optional[str] = Field(default=None, min_length=1, max_length=12)
-    username: Optional[str] = Field(default=None, max_length=128)
-    primary_email: Optional[str] = Field(default=None, max_length=128)
-    primary_phone: Optional[str] = Field(default=None, max_length=128)
-    name: Optional[str] = Field(default=None, max_length=128)
-    avatar: Optional[str] = Field(default=None, max_length=2048)
+    id: Optional[str] = None
+    username: Optional[str] = None
+    primary_email: Optional[str] = None
+    primary_phone: Optional[str] = None
+    name: Optional[str] = None
+    avatar: Optional[str] = None
     custom_data: Optional[Dict[str, Any]] = None
     identities: Optional[Dict[str, UserIdentity]] = None
     last_sign_in_at: Optional[Union[int, float]] = Field(default=None, description="Epoch milliseconds.")
     created_at: Optional[Union[int, float]] = Field(default=None, description="Epoch milliseconds.")
     updated_at: Optional[Union[int, float]] = Field(default=None, description="Epoch milliseconds.")
     profile: Optional[UserProfile] = None
-    application_id: Optional[str] = Field(default=None, max_length=21)
+    application_id: Optional[str] = None
     cimd_client_id: Optional[str] = Field(
         default=None,
-        max_length=2048,
         description="The CIMD client of the user's first consent, else null. Only with the `profile` scope.",
     )
     is_suspended: Optional[bool] = None

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Dict, Union
 
-from pydantic import Field
-
 from py_logto.models._base import ResponseModel
 from py_logto.models._timestamps import parse_epoch_millis
 
@@ -29,15 +27,15 @@ class UserSsoIdentity(ResponseModel):
         sso_connector_id: sent as ``ssoConnectorId``.
     """
 
-    tenant_id: str = Field(max_length=21)
-    id: str = Field(min_length=1, max_length=21)
-    user_id: str = Field(min_length=1, max_length=12)
-    issuer: str = Field(min_length=1, max_length=256)
-    identity_id: str = Field(min_length=1, max_length=128)
+    tenant_id: str
+    id: str
+    user_id: str
+    issuer: str
+    identity_id: str
     detail: Dict[str, Any]
     created_at: Union[int, float]
     updated_at: Union[int, float]
-    sso_connector_id: str = Field(min_length=1, max_length=128)
+    sso_connector_id: str
 
     @property
     def created_at_datetime(self) -> datetime:
