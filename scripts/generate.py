@@ -419,6 +419,18 @@ class Writer:
             return Type(f"Union[{literal}, str]", "str", "str")
         if kind == "string":
             return Type("str", "str", "str")
+        if kind in ("boolean", "integer", "number") and request:
+            # Strict: Logto refuses "yes" for a boolean and "7" for a number; lax pydantic
+            # would send them as true and 7.
+            if kind == "boolean":
+                self.imports.add("pydantic", "StrictBool")
+                return Type("StrictBool", "bool", "bool")
+            self.imports.add("pydantic", "StrictInt")
+            if kind == "integer":
+                return Type("StrictInt", "int", "int")
+            self.imports.add("pydantic", "StrictFloat")
+            self.typing("Union")
+            return Type("Union[StrictInt, StrictFloat]", "float", "float")
         if kind == "boolean":
             return Type("bool", "bool", "bool")
         if kind == "integer":
@@ -474,6 +486,14 @@ class Writer:
 
 def _attr(prop: str) -> str:
     return snake_case(prop)
+
+
+def _generated_alias(attr: str) -> str:
+    """The wire name the models' alias generator (``models/_base.py``: ``wire_name``) gives ``attr``."""
+    from pydantic.alias_generators import to_camel
+
+    irregular = {python: wire for wire, python in IRREGULAR_WIRE_NAMES.items()}
+    return irregular.get(attr) or to_camel(attr)
 
 
 def _props(model: Model) -> List[Tuple[str, JsonObject, bool]]:
@@ -680,6 +700,9 @@ def _render_object(registry: Registry, model: Model) -> str:
             args.append(f"default={q(constant)}")
         elif not required:
             args.append("default=None")
+        if _generated_alias(attr) != prop:
+            # A wire name the base's alias generator would not produce (``access_token``).
+            args.append(f"alias={q(prop)}")
         for keyword, arg in (("minLength", "min_length"), ("maxLength", "max_length")):
             # Only requests are checked: a response is taken as Logto sends it.
             if keyword in resolved and resolved.get("type") == "string" and not model.response:
@@ -752,8 +775,11 @@ def _render_object(registry: Registry, model: Model) -> str:
             "",
             '    @model_validator(mode="after")',
             "    def _check_not_empty(self) -> Self:",
-            f"        if len(self.model_fields_set) < {minimum}:",
-            f'            raise ValueError("set at least {minimum} field (Logto refuses an empty update)")',
+            "        # What is sent: the fields set, less those set to None that are not sent as null.",
+            "        sent = [n for n in self.model_fields_set if getattr(self, n) is not None"
+            + (" or n in self._nullable_fields]" if nullable else "]"),
+            f"        if len(sent) < {minimum}:",
+            f'            raise ValueError("set at least {minimum} field to a value (Logto refuses an empty update)")',
             "        return self",
         ]
     if request and not model.response:
@@ -948,7 +974,7 @@ def mark_usage(registry: Registry, ops: Iterable[Op]) -> None:
 
 _OPTIONS = [
     "_request_timeout: RequestTimeout = None",
-    "_request_auth: Optional[Dict[str, Any]] = None",
+    "_request_auth: Union[str, Dict[str, Any], None] = None",
     "_content_type: Optional[str] = None",
     "_headers: Optional[Dict[str, Any]] = None",
     "_host_index: int = 0",

@@ -1,5 +1,6 @@
-"""The contract the tests hold the SDK to: the OpenAPI document and the recorded
-traffic in this repository, and helpers that walk the document.
+"""The contracts the tests hold the SDK to: the OpenAPI documents and the recorded
+traffic in this repository (one :class:`Contract` each: Verifications and Account), and
+helpers that walk a document.
 
 Everything is read from files inside the repository (``spec/`` and
 ``test/fixtures/``), never from outside it.
@@ -10,55 +11,120 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import importlib
 import json
 import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Type, TypeVar
 
 import py_logto
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC_PATH = ROOT / "spec" / "logto-verifications.openapi.json"
 SHA256SUMS_PATH = ROOT / "spec" / "SHA256SUMS"
-TRAFFIC_PATH = ROOT / "test" / "fixtures" / "traffic.jsonl"
-DOCS_PATH = ROOT / "docs" / "VerificationsApi.md"
 
 JsonObject = Dict[str, Any]
 Path_ = Tuple[str, ...]
 
+_A = TypeVar("_A")
 
-@functools.cache
-def _spec_text() -> str:
-    return SPEC_PATH.read_text(encoding="utf-8")
+
+class Contract:
+    """One contract the SDK implements: its OpenAPI document, the traffic recorded against
+    a real Logto, the API class and operation table that implement it, and its docs page."""
+
+    def __init__(self, key: str, spec: str, traffic: str, api_module: str, api_class: str, docs: str) -> None:
+        self.key = key
+        self.spec_path = ROOT / "spec" / spec
+        self.traffic_path = ROOT / "test" / "fixtures" / traffic
+        self.api_module = api_module
+        self.api_class_name = api_class
+        self.docs_path = ROOT / "docs" / docs
+
+    def __repr__(self) -> str:
+        return f"Contract({self.key})"
+
+    @functools.cached_property
+    def _spec_text(self) -> str:
+        return self.spec_path.read_text(encoding="utf-8")
+
+    def load_spec(self) -> JsonObject:
+        """A fresh copy of the spec (callers may change it)."""
+        return json.loads(self._spec_text)  # type: ignore[no-any-return]
+
+    @functools.cached_property
+    def spec(self) -> JsonObject:
+        """The spec, shared: do not change it (use :meth:`load_spec`)."""
+        return self.load_spec()
+
+    @functools.cached_property
+    def _traffic(self) -> Tuple[JsonObject, ...]:
+        with self.traffic_path.open(encoding="utf-8") as lines:
+            return tuple(json.loads(line) for line in lines if line.strip())
+
+    def load_traffic(self) -> List[JsonObject]:
+        """The recorded request/response pairs, in recording order (a fresh copy)."""
+        return copy.deepcopy(list(self._traffic))
+
+    @property
+    def api_class(self) -> Type[Any]:
+        return getattr(importlib.import_module(self.api_module), self.api_class_name)  # type: ignore[no-any-return]
+
+    @property
+    def table(self) -> Dict[str, Any]:
+        """The SDK's operation table for this contract (``_OPERATIONS``: operationId -> Operation)."""
+        return importlib.import_module(self.api_module)._OPERATIONS  # type: ignore[no-any-return]
+
+    @property
+    def docs_name(self) -> str:
+        return str(self.docs_path.relative_to(ROOT))
+
+
+VERIFICATIONS = Contract(
+    "verifications",
+    "logto-verifications.openapi.json",
+    "traffic.jsonl",
+    "py_logto.api.verifications_api",
+    "VerificationsApi",
+    "VerificationsApi.md",
+)
+ACCOUNT = Contract(
+    "account",
+    "logto-account.openapi.json",
+    "account-traffic.jsonl",
+    "py_logto.api.my_account_api",
+    "MyAccountApi",
+    "MyAccountApi.md",
+)
+CONTRACTS = (VERIFICATIONS, ACCOUNT)
+
+# The Verifications contract under its historical names.
+SPEC_PATH = VERIFICATIONS.spec_path
+TRAFFIC_PATH = VERIFICATIONS.traffic_path
+DOCS_PATH = VERIFICATIONS.docs_path
+SPEC: JsonObject = VERIFICATIONS.spec
+ACCOUNT_SPEC: JsonObject = ACCOUNT.spec
 
 
 def load_spec() -> JsonObject:
-    """A fresh copy of the spec (callers may change it)."""
-    return json.loads(_spec_text())  # type: ignore[no-any-return]
-
-
-SPEC: JsonObject = load_spec()
-
-
-@functools.cache
-def _traffic() -> Tuple[JsonObject, ...]:
-    with TRAFFIC_PATH.open(encoding="utf-8") as lines:
-        return tuple(json.loads(line) for line in lines if line.strip())
+    """A fresh copy of the Verifications spec (callers may change it)."""
+    return VERIFICATIONS.load_spec()
 
 
 def load_traffic() -> List[JsonObject]:
-    """The recorded request/response pairs, in recording order (a fresh copy)."""
-    return copy.deepcopy(list(_traffic()))
+    """The Verifications traffic, in recording order (a fresh copy)."""
+    return VERIFICATIONS.load_traffic()
 
 
 # -- names --------------------------------------------------------------------------
 
 
 def snake_case(name: str) -> str:
-    """``GenerateWebAuthnRegistrationOptions200Response`` -> ``generate_web_authn_registration_options200_response``
-    (the generator's rule: a break before an upper-case letter that follows a lower-case letter or a digit)."""
+    """``GenerateWebAuthnRegistrationOptions200Response`` -> ``generate_web_authn_registration_options200_response``,
+    ``logto-verification-id`` -> ``logto_verification_id`` (the generator's rule: a break before an upper-case
+    letter that follows a lower-case letter or a digit; a hyphen becomes an underscore)."""
+    name = name.replace("-", "_")
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
     name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return name.lower()
@@ -92,25 +158,93 @@ def is_inline_object(schema: JsonObject) -> bool:
 
 # -- operations ---------------------------------------------------------------------
 
+#: The option parameters every operation method ends with, in the generated client's order.
+OPTION_PARAMETERS = ("_request_timeout", "_request_auth", "_content_type", "_headers", "_host_index")
+
+
+@dataclass(frozen=True)
+class SpecParam:
+    """One parameter of an operation method, as the spec defines it."""
+
+    name: str  # the Python parameter name
+    wire: str  # the name on the wire (header, path or query name; the body's schema name)
+    location: str  # path | query | header | body | file
+    required: bool
+    schema: JsonObject  # $ref resolved
+    ref: Optional[str]  # the component the schema comes from, if any
+    example: Any
+    description: str
+
 
 @dataclass(frozen=True)
 class SpecOperation:
     operation_id: str
     method: str
     path: str
+    #: The method's parameters in the generated client's order: the spec's parameters, then
+    #: the body (or the multipart file), required ones first.
+    params: Tuple[SpecParam, ...]
+    body_kind: Optional[str]  # json | multipart | None
     request_schema: Optional[str]
     request_example: Any
     success_status: int
-    response_schema: str
+    response_kind: str  # model | list | text | empty
+    response_schema: Optional[str]  # the model (of the items, for a list)
     error_statuses: Tuple[int, ...]
-    #: status -> (schema name, example)
+    #: status -> (schema name, example); the schema of a list is its items', of text or nothing None
     responses: Dict[int, Tuple[Optional[str], Any]]
 
+    @property
+    def success_example(self) -> Any:
+        return self.responses[self.success_status][1]
 
-def _json_media(content: JsonObject, where: str) -> JsonObject:
-    if "application/json" not in content:
-        raise ValueError(f"{where}: no application/json content")
-    return content["application/json"]  # type: ignore[no-any-return]
+    def param(self, name: str) -> SpecParam:
+        return next(p for p in self.params if p.name == name)
+
+
+def _spec_params(spec: JsonObject, op: JsonObject) -> List[SpecParam]:
+    found = []
+    for raw in op.get("parameters", []):
+        if "$ref" in raw:
+            prefix = "#/components/parameters/"
+            assert raw["$ref"].startswith(prefix), raw
+            raw = spec["components"]["parameters"][raw["$ref"][len(prefix) :]]
+        ref, schema = resolve(spec, raw.get("schema", {}))
+        found.append(
+            SpecParam(
+                snake_case(raw["name"]),
+                raw["name"],
+                raw["in"],
+                bool(raw.get("required")),
+                schema,
+                ref,
+                raw.get("example"),
+                raw.get("description", ""),
+            )
+        )
+    return found
+
+
+def _response(spec: JsonObject, op_id: str, status: str, response: JsonObject) -> Tuple[str, Optional[str], Any]:
+    """``(kind, schema name, example)`` of one response."""
+    content = response.get("content") or {}
+    if not content:
+        return "empty", None, None
+    if "application/json" in content:
+        media = content["application/json"]
+        schema = media["schema"]
+        if schema.get("type") == "array":
+            name = resolve(spec, schema["items"])[0]
+            kind = "list"
+        else:
+            name = resolve(spec, schema)[0]
+            kind = "model"
+        if name is None and status.startswith("2"):
+            raise ValueError(f"{op_id} {status}: the response schema is not a named component")
+        return kind, name, media.get("example")
+    if "text/plain" in content:
+        return "text", None, content["text/plain"].get("example")
+    raise ValueError(f"{op_id} {status}: no JSON or text content")
 
 
 def operations(spec: JsonObject) -> Dict[str, SpecOperation]:
@@ -121,31 +255,75 @@ def operations(spec: JsonObject) -> Dict[str, SpecOperation]:
             if method not in ("get", "put", "post", "delete", "patch", "options", "head", "trace"):
                 continue
             op_id = op["operationId"]
-            request_schema = request_example = None
+            params = _spec_params(spec, op)
+            body_kind = request_schema = request_example = None
             if "requestBody" in op:
-                media = _json_media(op["requestBody"]["content"], f"{op_id} request body")
-                request_schema, _ = resolve(spec, media["schema"])
-                request_example = media.get("example")
+                body = op["requestBody"]
+                content = body["content"]
+                if "application/json" in content:
+                    media = content["application/json"]
+                    request_schema, schema = resolve(spec, media["schema"])
+                    if request_schema is None:
+                        raise ValueError(f"{op_id}: the request body is not a named component")
+                    request_example = media.get("example")
+                    body_kind = "json"
+                    params.append(
+                        SpecParam(
+                            snake_case(request_schema),
+                            request_schema,
+                            "body",
+                            bool(body.get("required")),
+                            schema,
+                            request_schema,
+                            request_example,
+                            body.get("description", ""),
+                        )
+                    )
+                elif "multipart/form-data" in content:
+                    body_kind = "multipart"
+                    schema = content["multipart/form-data"]["schema"]
+                    for prop, sub in schema["properties"].items():
+                        params.append(
+                            SpecParam(
+                                snake_case(prop),
+                                prop,
+                                "file",
+                                prop in schema.get("required", []),
+                                sub,
+                                None,
+                                None,
+                                sub.get("description", ""),
+                            )
+                        )
+                else:
+                    raise ValueError(f"{op_id}: unsupported request media {sorted(content)}")
+            params.sort(key=lambda p: not p.required)  # stable: the spec's order within each group
             responses: Dict[int, Tuple[Optional[str], Any]] = {}
+            kinds: Dict[int, str] = {}
             for status, response in op["responses"].items():
-                media = _json_media(response.get("content", {}), f"{op_id} {status}")
-                responses[int(status)] = (resolve(spec, media["schema"])[0], media.get("example"))
+                kind, name, example = _response(spec, op_id, status, response)
+                responses[int(status)] = (name, example)
+                kinds[int(status)] = kind
             successes = sorted(s for s in responses if 200 <= s <= 299)
             if len(successes) != 1:
                 raise ValueError(f"{op_id}: expected exactly one 2xx response, found {successes}")
             success = successes[0]
-            response_schema = responses[success][0]
-            if response_schema is None:
-                raise ValueError(f"{op_id}: the {success} response schema is not a named component")
+            errors = tuple(sorted(s for s in responses if s != success))
+            for status in errors:
+                if kinds[status] != "model":
+                    raise ValueError(f"{op_id}: the {status} response is not a JSON error body")
             found[op_id] = SpecOperation(
                 operation_id=op_id,
                 method=method.upper(),
                 path=path,
+                params=tuple(params),
+                body_kind=body_kind,
                 request_schema=request_schema,
                 request_example=request_example,
                 success_status=success,
-                response_schema=response_schema,
-                error_statuses=tuple(sorted(s for s in responses if s != success)),
+                response_kind=kinds[success],
+                response_schema=responses[success][0],
+                error_statuses=errors,
                 responses=responses,
             )
     return found
@@ -195,6 +373,8 @@ def reachable(spec: JsonObject, roots: List[str]) -> List[str]:
             visit(inline_model_name(owner, prop, items=items), sub)
         elif sub.get("type") == "array":
             walk(owner, prop, sub.get("items", {}), items=True)
+        elif isinstance(sub.get("additionalProperties"), dict):
+            walk(owner, prop, sub["additionalProperties"], items=False)
 
     for root in roots:
         visit(root, spec["components"]["schemas"][root])
@@ -221,6 +401,8 @@ JS_WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\
 _ESCAPES = {
     r"\d": "[0-9]",
     r"\D": "[^0-9]",
+    r"\w": "[A-Za-z0-9_]",
+    r"\W": "[^A-Za-z0-9_]",
     r"\s": f"[{JS_WHITESPACE}]",
     r"\S": f"[^{JS_WHITESPACE}]",
 }
@@ -399,6 +581,10 @@ PATTERN_BREAKERS = (
 )
 
 
+#: Values that are not an absolute URL (``format: uri``, zod's ``.url()``).
+URI_BREAKERS = ("not a url", "/avatars/me.png", "example.com/me.png", "https://exa mple.com/a.png", "")
+
+
 def invalid_values(slot: Slot) -> List[Tuple[str, Any]]:
     """``(kind, value)`` pairs that break exactly one rule of the slot's schema.
     ``MISSING`` stands for "leave the property out"."""
@@ -426,6 +612,8 @@ def invalid_values(slot: Slot) -> List[Tuple[str, Any]]:
             found.append(("min-length", "x" * (schema["minLength"] - 1)))
         if "maxLength" in schema:
             found.append(("max-length", too_long(schema)))
+        if schema.get("format") == "uri":
+            found += [("format", value) for value in URI_BREAKERS]
         if "pattern" in schema:
             for value in PATTERN_BREAKERS:
                 if not js_fullmatch(schema["pattern"], value) and len(value) <= schema.get("maxLength", len(value)):
@@ -553,10 +741,11 @@ ACCESS_TOKEN = "opaque-access-token"
 
 
 @contextlib.contextmanager
-def api_at(url: str) -> Iterator[py_logto.VerificationsApi]:
-    """A ``VerificationsApi`` talking to ``url`` with ``ACCESS_TOKEN``, no retries."""
+def api_at(url: str, api_class: Type[_A] = py_logto.VerificationsApi) -> Iterator[_A]:  # type: ignore[assignment]
+    """An ``api_class`` (``VerificationsApi`` by default) talking to ``url`` with
+    ``ACCESS_TOKEN``, no retries."""
     configuration = py_logto.Configuration(host=url)
     configuration.access_token = ACCESS_TOKEN
     configuration.retries = 0
     with py_logto.ApiClient(configuration) as client:
-        yield py_logto.VerificationsApi(client)
+        yield api_class(client)  # type: ignore[call-arg]

@@ -79,6 +79,7 @@ class RecordingServer(BackgroundServer):
         self.requests: List[Recorded] = []
         self._queue: List[Reply] = []
         self._routes: Dict[str, Responder] = {}
+        self._fallback: Optional[Responder] = None
         self._lock = threading.Lock()
         self.connections_opened = 0
         outer = self
@@ -103,7 +104,7 @@ class RecordingServer(BackgroundServer):
                 with outer._lock:
                     outer.requests.append(rec)
                     reply = outer._queue.pop(0) if outer._queue else None
-                    route = outer._routes.get(self.path)
+                    route = outer._routes.get(self.path, outer._fallback)
                 if reply is None:
                     reply = route(rec) if route else Reply(404, "Not Found", content_type="text/plain; charset=utf-8")
                 payload = reply.encoded()
@@ -129,6 +130,11 @@ class RecordingServer(BackgroundServer):
         """Answer every request for ``path`` (when nothing is queued) with ``responder``."""
         with self._lock:
             self._routes[path] = responder
+
+    def route_all(self, responder: Responder) -> None:
+        """Answer every request for a path without its own route (when nothing is queued) with ``responder``."""
+        with self._lock:
+            self._fallback = responder
 
     @property
     def last(self) -> Recorded:

@@ -7,11 +7,14 @@ every declared error status (``Prefer: code=N``) raises its exception with Logto
 error parsed; and every body that breaks the contract is refused by the SDK before
 anything is sent, while the same bytes sent raw are flagged by Prism.
 
-Start Prism with ``eval "$(bash .ci/prism.sh start)"`` (sets ``PRISM_URL``).
+Start Prism with ``eval "$(bash .ci/prism.sh start)"`` (sets ``PRISM_URL`` and, for the
+Account contract served by a second Prism, ``PRISM_ACCOUNT_URL``). The Account tests also
+send every declared error status, and refuse every body that breaks the Account contract.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from typing import Any, Dict, Iterator, List, Tuple, Type
@@ -21,15 +24,34 @@ import urllib3
 
 import py_logto
 from py_logto import (
+    AddBackupCodeMfaVerificationRequest,
+    AddMfaVerificationRequest,
+    AddTotpMfaVerificationRequest,
+    AddUserIdentitiesRequest,
+    AddWebAuthnMfaVerificationRequest,
     BindWebAuthnPayload,
     BindWebAuthnPayloadClientExtensionResults,
     BindWebAuthnPayloadClientExtensionResultsCrepProps,
     BindWebAuthnPayloadResponse,
+    CreateOrReplaceTotpMfaVerificationRequest,
     CreateVerificationByPasswordRequest,
     CreateVerificationBySocialRequest,
     CreateVerificationByVerificationCodeRequest,
     EmailVerificationCodeIdentifier,
+    GrantAppType,
     PhoneVerificationCodeIdentifier,
+    SessionGrantRevokeTarget,
+    UpdateLogtoConfigRequest,
+    UpdateLogtoConfigRequestMfa,
+    UpdateLogtoConfigRequestPasskeySignIn,
+    UpdateMfaSettingsRequest,
+    UpdateMfaVerificationNameRequest,
+    UpdateOtherProfileRequest,
+    UpdatePasswordRequest,
+    UpdatePrimaryEmailRequest,
+    UpdateProfileRequest,
+    UpdateSocialIdentityAccessTokenByVerificationIdRequest,
+    UserProfileAddress,
     VerificationCodeIdentifier,
     VerifyVerificationBySocialRequest,
     VerifyVerificationCodeVerificationRequest,
@@ -38,8 +60,9 @@ from py_logto import (
 )
 from py_logto.api.verifications_api import _OPERATIONS
 from test import _contract as contract
-from test._contract import SPEC
+from test._contract import ACCOUNT_SPEC, SPEC
 from test._server import Recorded, RecordingServer, Reply
+from test.test_account_api import check_result
 
 pytestmark = pytest.mark.prism
 
@@ -178,26 +201,48 @@ EXPECTED_EXCEPTION: Dict[int, Type[py_logto.ApiException]] = {
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "content-length", "transfer-encoding", "content-type"})
 
 
-@pytest.fixture(scope="module")
-def prism_url() -> str:
-    url = os.environ.get("PRISM_URL", "").rstrip("/")
+def _prism_at(variable: str, probe: Tuple[str, str], how_to_start: str) -> str:
+    """The Prism URL in ``variable``, answering ``probe`` (method, path); a skip when it is
+    not set, a failure when CI is set or it does not answer."""
+    url = os.environ.get(variable, "").rstrip("/")
     if not url:
         if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
             pytest.fail(
-                f"CI is set but PRISM_URL is not: .ci/run must start Prism first. {HOW_TO_START}", pytrace=False
+                f"CI is set but {variable} is not: .ci/run must start Prism first. {how_to_start}", pytrace=False
             )
-        pytest.skip(HOW_TO_START)
+        pytest.skip(how_to_start)
     try:
-        urllib3.request(
-            "POST",
-            url + "/api/verifications/web-authn/registration",
-            headers={"Authorization": "Bearer probe"},
-            timeout=5,
+        urllib3.request(probe[0], url + probe[1], headers={"Authorization": "Bearer probe"}, timeout=5, retries=False)
+    except urllib3.exceptions.HTTPError as err:
+        pytest.fail(f"{variable}={url} does not answer ({err}). {how_to_start}", pytrace=False)
+    return url
+
+
+@contextlib.contextmanager
+def _tap_in_front_of(url: str) -> Iterator[RecordingServer]:
+    """A loopback server in front of the Prism at ``url``: it records what reaches it and forwards it."""
+    pool = urllib3.PoolManager()
+
+    def forward(request: Recorded) -> Reply:
+        response = pool.request(
+            request.method,
+            url + request.path,
+            body=request.body or None,
+            headers={k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")},
             retries=False,
         )
-    except urllib3.exceptions.HTTPError as err:
-        pytest.fail(f"PRISM_URL={url} does not answer ({err}). {HOW_TO_START}", pytrace=False)
-    return url
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP]
+        return Reply(response.status, response.data, headers, response.headers.get("Content-Type"))
+
+    with RecordingServer() as server:
+        server.route_all(forward)
+        yield server
+    pool.clear()
+
+
+@pytest.fixture(scope="module")
+def prism_url() -> str:
+    return _prism_at("PRISM_URL", ("POST", "/api/verifications/web-authn/registration"), HOW_TO_START)
 
 
 @pytest.fixture(scope="module")
@@ -208,25 +253,8 @@ def prism_api(prism_url: str) -> Iterator[py_logto.VerificationsApi]:
 
 @pytest.fixture(scope="module")
 def tap(prism_url: str) -> Iterator[RecordingServer]:
-    """A loopback server in front of Prism: it records what reaches it and forwards it."""
-    pool = urllib3.PoolManager()
-
-    def forward(request: Recorded) -> Reply:
-        response = pool.request(
-            request.method,
-            prism_url + request.path,
-            body=request.body or None,
-            headers={k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")},
-            retries=False,
-        )
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _HOP_BY_HOP]
-        return Reply(response.status, response.data, headers, response.headers.get("Content-Type"))
-
-    with RecordingServer() as server:
-        for op in _OPERATIONS.values():
-            server.route(op.path, forward)
+    with _tap_in_front_of(prism_url) as server:
         yield server
-    pool.clear()
 
 
 @pytest.fixture
@@ -377,6 +405,360 @@ def test_a_body_that_breaks_the_contract_never_reaches_prism(
         body=json.dumps(body).encode(),
         headers={"Authorization": f"Bearer {contract.ACCESS_TOKEN}", "Content-Type": "application/json", **ORIGIN},
         retries=False,
+    )
+    assert raw.status in (400, 422), raw.status
+    assert "sl-violations" in raw.headers, f"Prism accepted {body}"
+
+
+# == the Account contract ====================================================================
+
+HOW_TO_START_ACCOUNT = (
+    "Prism is not serving the Account contract: .ci/prism.sh starts a second Prism on "
+    "spec/logto-account.openapi.json and exports PRISM_ACCOUNT_URL (by hand: "
+    "`.prism/node_modules/.bin/prism mock -h 127.0.0.1 -p 4011 spec/logto-account.openapi.json` and "
+    "PRISM_ACCOUNT_URL=http://127.0.0.1:4011)"
+)
+
+_RECORD = "p3xk9w2m7qz4t8hv1bn6c"
+_NEW_RECORD = "n3wv3r1f1c4t10nr3c0rd"
+_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+#: Realistic valid calls for every Account operation, as keyword arguments of its method:
+#: typed models, the union and its members, dict forms, enum members and strings.
+ACCOUNT_VALID_REQUESTS: Dict[str, List[Tuple[str, Dict[str, Any]]]] = {
+    "GetProfile": [("plain", {})],
+    "UpdateProfile": [
+        ("name-and-null-avatar", {"update_profile_request": UpdateProfileRequest(name="Jane Q. Doe", avatar=None)}),
+        (
+            "username-with-record",
+            {"update_profile_request": {"username": "jane_doe_2"}, "logto_verification_id": _RECORD},
+        ),
+        ("custom-data", {"update_profile_request": UpdateProfileRequest(custom_data={"theme": "dark", "beta": True})}),
+    ],
+    "UpdateOtherProfile": [
+        (
+            "with-address",
+            {
+                "update_other_profile_request": UpdateOtherProfileRequest(
+                    given_name="Jane",
+                    family_name="Doe",
+                    address=UserProfileAddress(street_address="1 Queen St", locality="Auckland", country="NZ"),
+                )
+            },
+        ),
+        ("dict", {"update_other_profile_request": {"birthdate": "1990-04-01", "zoneinfo": "Pacific/Auckland"}}),
+    ],
+    "UpdatePassword": [
+        ("first-password", {"update_password_request": UpdatePasswordRequest(password="n3w-Correct-Horse!")}),
+        (
+            "with-record",
+            {"update_password_request": {"password": "p\u00e4ssw\u00f6rd \u2603"}, "logto_verification_id": _RECORD},
+        ),
+    ],
+    "GetMfaSettings": [("plain", {})],
+    "UpdateMfaSettings": [
+        (
+            "skip",
+            {
+                "logto_verification_id": _RECORD,
+                "update_mfa_settings_request": UpdateMfaSettingsRequest(skip_mfa_on_sign_in=True),
+            },
+        )
+    ],
+    "GetLogtoConfig": [("plain", {})],
+    "UpdateLogtoConfig": [
+        (
+            "mfa-and-passkey",
+            {
+                "logto_verification_id": _RECORD,
+                "update_logto_config_request": UpdateLogtoConfigRequest(
+                    mfa=UpdateLogtoConfigRequestMfa(skipped=True, additional_binding_suggestion_skipped=False),
+                    passkey_sign_in=UpdateLogtoConfigRequestPasskeySignIn(skipped=False),
+                ),
+            },
+        )
+    ],
+    "GetSocialIdentityAccessToken": [("github", {"target": "github"})],
+    "UpdateSocialIdentityAccessTokenByVerificationId": [
+        (
+            "google",
+            {
+                "target": "google",
+                "update_social_identity_access_token_by_verification_id_request": (
+                    UpdateSocialIdentityAccessTokenByVerificationIdRequest(
+                        verification_record_id="s0c1a2l3r4e5c6o7r8d9x"
+                    )
+                ),
+            },
+        )
+    ],
+    "GetEnterpriseSsoIdentityAccessToken": [("okta", {"connector_id": "sso7k2m9x4q1"})],
+    "UpdatePrimaryEmail": [
+        (
+            "new-email",
+            {
+                "logto_verification_id": _RECORD,
+                "update_primary_email_request": UpdatePrimaryEmailRequest(
+                    email="jane.new@example.com", new_identifier_verification_record_id=_NEW_RECORD
+                ),
+            },
+        )
+    ],
+    "DeletePrimaryEmail": [("plain", {"logto_verification_id": _RECORD})],
+    "UpdatePrimaryPhone": [
+        (
+            "new-phone",
+            {
+                "logto_verification_id": _RECORD,
+                "update_primary_phone_request": {
+                    "phone": "6421386582",
+                    "newIdentifierVerificationRecordId": _NEW_RECORD,
+                },
+            },
+        )
+    ],
+    "DeletePrimaryPhone": [("plain", {"logto_verification_id": _RECORD})],
+    "AddUserIdentities": [
+        (
+            "link",
+            {
+                "add_user_identities_request": AddUserIdentitiesRequest(
+                    new_identifier_verification_record_id=_NEW_RECORD
+                ),
+                "logto_verification_id": _RECORD,
+            },
+        )
+    ],
+    "ReplaceMyAccountIdentity": [
+        ("replace-without-record", {"add_user_identities_request": {"newIdentifierVerificationRecordId": _NEW_RECORD}})
+    ],
+    "DeleteIdentity": [("unlink", {"target": "github", "logto_verification_id": _RECORD})],
+    "GetMfaVerifications": [("plain", {})],
+    "AddMfaVerification": [
+        (
+            "totp",
+            {
+                "logto_verification_id": _RECORD,
+                "add_mfa_verification_request": AddTotpMfaVerificationRequest(
+                    secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", code="123456"
+                ),
+            },
+        ),
+        (
+            "backup-codes-union",
+            {
+                "logto_verification_id": _RECORD,
+                "add_mfa_verification_request": AddMfaVerificationRequest(
+                    AddBackupCodeMfaVerificationRequest(codes=["0f3a9c21b7", "5d8e2a6c4f"])
+                ),
+            },
+        ),
+        (
+            "webauthn-dict",
+            {
+                "logto_verification_id": _RECORD,
+                "add_mfa_verification_request": {
+                    "type": "WebAuthn",
+                    "newIdentifierVerificationRecordId": _NEW_RECORD,
+                    "name": "YubiKey 5C",
+                },
+            },
+        ),
+        (
+            "webauthn-member",
+            {
+                "logto_verification_id": _RECORD,
+                "add_mfa_verification_request": AddWebAuthnMfaVerificationRequest(
+                    new_identifier_verification_record_id=_NEW_RECORD
+                ),
+            },
+        ),
+    ],
+    "CreateOrReplaceTotpMfaVerification": [
+        (
+            "replace",
+            {
+                "logto_verification_id": _RECORD,
+                "create_or_replace_totp_mfa_verification_request": CreateOrReplaceTotpMfaVerificationRequest(
+                    secret="JBSWY3DPEHPK3PXP", code="654321"
+                ),
+            },
+        )
+    ],
+    "GenerateTotpSecret": [("plain", {})],
+    "GenerateMyAccountBackupCodes": [("plain", {})],
+    "GetBackupCodes": [("plain", {"logto_verification_id": _RECORD})],
+    "UpdateMfaVerificationName": [
+        (
+            "rename",
+            {
+                "verification_id": "w3b4uthnv3r1f1c4t10n2",
+                "logto_verification_id": _RECORD,
+                "update_mfa_verification_name_request": UpdateMfaVerificationNameRequest(name="Work laptop"),
+            },
+        )
+    ],
+    "DeleteMfaVerification": [
+        ("remove", {"verification_id": "z8y7x6w5v4u3t2s1r0q9p", "logto_verification_id": _RECORD})
+    ],
+    "GetSessions": [("plain", {"logto_verification_id": _RECORD})],
+    "DeleteSessionById": [
+        ("keep-grants", {"session_id": "mN3bV7cX1zL9kJ5hG2fD8", "logto_verification_id": _RECORD}),
+        (
+            "revoke-first-party",
+            {
+                "session_id": "mN3bV7cX1zL9kJ5hG2fD8",
+                "logto_verification_id": _RECORD,
+                "revoke_grants_target": SessionGrantRevokeTarget.FIRSTPARTY,
+            },
+        ),
+        (
+            "revoke-all",
+            {"session_id": "mN3bV7cX1zL9kJ5hG2fD8", "logto_verification_id": _RECORD, "revoke_grants_target": "all"},
+        ),
+    ],
+    "GetGrants": [
+        ("all", {"logto_verification_id": _RECORD}),
+        ("third-party", {"logto_verification_id": _RECORD, "app_type": GrantAppType.THIRDPARTY}),
+    ],
+    "DeleteGrantById": [("revoke", {"grant_id": "Qw8eR4tY6uI2oP0aS3dF5", "logto_verification_id": _RECORD})],
+    "UploadAccountAvatar": [
+        ("png-bytes", {"file": _PNG}),
+        ("jpeg-tuple", {"file": ("me.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 32, "image/jpeg")}),
+    ],
+}
+
+ACCOUNT_OPERATIONS = contract.operations(ACCOUNT_SPEC)
+
+
+@pytest.fixture(scope="module")
+def prism_account_url() -> str:
+    return _prism_at("PRISM_ACCOUNT_URL", ("GET", "/api/my-account"), HOW_TO_START_ACCOUNT)
+
+
+@pytest.fixture(scope="module")
+def prism_account_api(prism_account_url: str) -> Iterator[py_logto.MyAccountApi]:
+    with contract.api_at(prism_account_url, py_logto.MyAccountApi) as api:
+        yield api
+
+
+@pytest.fixture(scope="module")
+def account_tap(prism_account_url: str) -> Iterator[RecordingServer]:
+    with _tap_in_front_of(prism_account_url) as server:
+        yield server
+
+
+@pytest.fixture
+def tapped_account_api(account_tap: RecordingServer) -> Iterator[py_logto.MyAccountApi]:
+    account_tap.requests.clear()
+    with contract.api_at(account_tap.url, py_logto.MyAccountApi) as api:
+        yield api
+
+
+def _account_call(api: py_logto.MyAccountApi, operation_id: str, arguments: Dict[str, Any], **options: Any) -> Any:
+    return getattr(api, contract.snake_case(operation_id) + "_with_http_info")(**arguments, **options)
+
+
+_ACCOUNT_VALID = [
+    pytest.param(op_id, label, id=f"{op_id}-{label}")
+    for op_id, requests in ACCOUNT_VALID_REQUESTS.items()
+    for label, _ in requests
+]
+
+
+def test_every_account_operation_has_valid_requests() -> None:
+    assert sorted(ACCOUNT_VALID_REQUESTS) == sorted(ACCOUNT_OPERATIONS)
+
+
+@pytest.mark.parametrize(("operation_id", "label"), _ACCOUNT_VALID)
+def test_a_valid_account_request_succeeds_without_violations(
+    operation_id: str, label: str, prism_account_api: py_logto.MyAccountApi
+) -> None:
+    arguments = dict(ACCOUNT_VALID_REQUESTS[operation_id])[label]
+    response = _account_call(prism_account_api, operation_id, arguments)
+    assert "sl-violations" not in response.headers, response.headers["sl-violations"]
+    assert response.status_code == ACCOUNT_OPERATIONS[operation_id].success_status
+    check_result(operation_id, response.data)
+
+
+_ACCOUNT_ERRORS = [
+    pytest.param(op_id, status, id=f"{op_id}-{status}")
+    for op_id, op in ACCOUNT_OPERATIONS.items()
+    for status in op.error_statuses
+]
+
+
+@pytest.mark.parametrize(("operation_id", "status"), _ACCOUNT_ERRORS)
+def test_every_declared_account_error_status_raises_its_exception(
+    operation_id: str, status: int, prism_account_api: py_logto.MyAccountApi
+) -> None:
+    _, example = ACCOUNT_OPERATIONS[operation_id].responses[status]
+    arguments = ACCOUNT_VALID_REQUESTS[operation_id][0][1]
+    with pytest.raises(py_logto.ApiException) as caught:
+        _account_call(prism_account_api, operation_id, arguments, _headers={"Prefer": f"code={status}"})
+    error = caught.value
+    assert type(error) is EXPECTED_EXCEPTION[status]
+    assert "sl-violations" not in error.headers, error.headers["sl-violations"]
+    assert error.status == status
+    assert json.loads(error.body or b"") == example
+    assert error.data is not None
+    assert error.code == example["code"]
+    assert error.data.to_dict() == example
+
+
+def test_a_missing_verification_header_is_what_prism_refuses_too(
+    prism_account_api: py_logto.MyAccountApi, account_tap: RecordingServer
+) -> None:
+    with pytest.raises(py_logto.ApiValueError, match="fresh verification record"):
+        prism_account_api.delete_primary_email(None)  # type: ignore[arg-type]
+    raw = urllib3.request(
+        "DELETE",
+        account_tap.url + "/api/my-account/primary-email",
+        headers={"Authorization": f"Bearer {contract.ACCESS_TOKEN}"},
+        retries=False,
+    )
+    assert "logto-verification-id" in raw.headers.get("sl-violations", "")
+
+
+def _account_invalid_cases() -> List[Any]:
+    cases = []
+    for slot in contract.request_slots(ACCOUNT_SPEC):
+        for index, (kind, value) in enumerate(contract.invalid_values(slot)):
+            cases.append(pytest.param(slot, kind, value, id=f"{slot.id}-{kind}-{index}"))
+    return cases
+
+
+@pytest.mark.parametrize(("slot", "kind", "value"), _account_invalid_cases())
+def test_an_account_body_that_breaks_the_contract_never_reaches_prism(
+    slot: contract.Slot, kind: str, value: Any, tapped_account_api: py_logto.MyAccountApi, account_tap: RecordingServer
+) -> None:
+    op = ACCOUNT_OPERATIONS[slot.operation_id]
+    schema = ACCOUNT_SPEC["components"]["schemas"][op.request_schema]
+    body = contract.with_value(contract.sample(ACCOUNT_SPEC, schema, pins=slot.pins, force=slot.path), slot.path, value)
+    arguments = {p.name: p.example for p in op.params if p.location in ("path", "header") and p.required}
+    body_param = next(p.name for p in op.params if p.location == "body")
+    default = contract.filled_in_default(ACCOUNT_SPEC, slot)
+    if value is contract.MISSING and default is not None:
+        response = _account_call(tapped_account_api, slot.operation_id, {**arguments, body_param: body})
+        assert "sl-violations" not in response.headers
+        return
+
+    with pytest.raises(py_logto.ApiValueError) as caught:
+        _account_call(tapped_account_api, slot.operation_id, {**arguments, body_param: body})
+    labels = contract.error_labels(getattr(py_logto, str(op.request_schema)), slot)
+    assert contract.names_field(caught.value.fields, labels), (caught.value.fields, labels)
+    assert account_tap.requests == [], "the SDK sent a body it should have refused"
+
+    # The same bytes sent raw: Prism (the contract) refuses them too.
+    path = op.path
+    headers = {"Authorization": f"Bearer {contract.ACCESS_TOKEN}", "Content-Type": "application/json"}
+    for param in op.params:
+        if param.location == "path":
+            path = path.replace("{" + param.wire + "}", param.example)
+        elif param.location == "header" and param.required:
+            headers[param.wire] = param.example
+    raw = urllib3.request(
+        op.method, account_tap.url + path, body=json.dumps(body).encode(), headers=headers, retries=False
     )
     assert raw.status in (400, 422), raw.status
     assert "sl-violations" in raw.headers, f"Prism accepted {body}"

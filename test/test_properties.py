@@ -1,4 +1,5 @@
-"""Property tests with strategies built from the spec's schemas.
+"""Property tests with strategies built from the schemas of both contracts (Verifications
+and Account).
 
 - Every valid value of every model round-trips exactly: JSON -> model -> JSON gives the
   same JSON, model -> JSON -> model the same model, and a request body goes on the wire
@@ -6,7 +7,8 @@
 - For every property of every request body, values that break its schema (missing,
   wrong type, not in the enum, too short, too long, not matching the pattern) are refused
   before anything is sent, with an ``ApiValueError`` that names the property.
-- Every ``example`` in the spec validates as its model.
+- Every ``example`` in the specs validates as its model; every parameter example goes on
+  the wire as given.
 
 Patterns are ECMA-262 (Logto and Prism run them in JavaScript) and are translated to
 Python with that meaning: ``\\d`` is ASCII only and ``\\s`` is JavaScript's whitespace.
@@ -21,6 +23,7 @@ import functools
 import json
 import os
 from typing import Any, Dict, Iterator, List, Optional, Tuple
+from urllib.parse import parse_qsl
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +31,7 @@ from hypothesis import strategies as st
 
 import py_logto
 from test import _contract as contract
-from test._contract import SPEC, JsonObject
+from test._contract import CONTRACTS, JsonObject
 from test._server import RecordingServer, Reply
 
 settings.register_profile("dev", max_examples=50, deadline=None)
@@ -47,8 +50,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _IN_CI el
 #: Kinds of invalid value whose outcome does not depend much on the value: fewer examples.
 _FEW = settings(max_examples=max(5, settings.default.max_examples // 5))
 
-SCHEMAS = contract.model_schemas(SPEC)
-OPERATIONS = contract.operations(SPEC)
+_BY_KEY = {c.key: c for c in CONTRACTS}
+SCHEMAS = {c.key: contract.model_schemas(c.spec) for c in CONTRACTS}
+OPERATIONS = {c.key: contract.operations(c.spec) for c in CONTRACTS}
 
 # -- strategies from the spec ------------------------------------------------------------------
 
@@ -68,8 +72,19 @@ JSON_VALUES = st.recursive(
 )
 
 
+#: Absolute URLs, as ``format: uri`` (zod's ``.url()``) takes them.
+URIS = st.builds(
+    "{}://{}.example.com/{}".format,
+    st.sampled_from(["https", "http", "myapp"]),
+    st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9._~-]{0,20}", fullmatch=True),
+)
+
+
 def _string(schema: JsonObject) -> st.SearchStrategy[str]:
     low, high = schema.get("minLength", 0), schema.get("maxLength")
+    if schema.get("format") == "uri":
+        return URIS
     if "pattern" not in schema:
         return st.text(min_size=low, max_size=high if high is not None else max(low, 40))
     strategy = st.from_regex(contract.ecma_to_python(schema["pattern"]), fullmatch=True)
@@ -80,6 +95,7 @@ def _string(schema: JsonObject) -> st.SearchStrategy[str]:
 
 
 def from_schema(
+    spec: JsonObject,
     schema: JsonObject,
     *,
     pins: Tuple[contract.Pin, ...] = (),
@@ -87,14 +103,28 @@ def from_schema(
     path: contract.Path_ = (),
 ) -> st.SearchStrategy[Any]:
     """Valid JSON values of ``schema``. Optional properties may be present or absent
-    (present when they lead to ``force``); a oneOf takes its pinned member, or any."""
-    _, schema = contract.resolve(SPEC, schema)
+    (present when they lead to ``force``); a oneOf takes its pinned member, or any; a
+    nullable schema may be ``null``."""
+    strategy = _from_schema(spec, schema, pins=pins, force=force, path=path)
+    nullable = schema.get("nullable") or contract.resolve(spec, schema)[1].get("nullable")
+    return (st.none() | strategy) if nullable else strategy
+
+
+def _from_schema(
+    spec: JsonObject,
+    schema: JsonObject,
+    *,
+    pins: Tuple[contract.Pin, ...],
+    force: contract.Path_,
+    path: contract.Path_,
+) -> st.SearchStrategy[Any]:
+    _, schema = contract.resolve(spec, schema)
     if "oneOf" in schema:
         chosen = dict(pins).get(path)
-        members = [contract.resolve(SPEC, m) for m in schema["oneOf"]]
+        members = [contract.resolve(spec, m) for m in schema["oneOf"]]
         return st.one_of(
             [
-                from_schema(member, pins=pins, force=force, path=path)
+                from_schema(spec, member, pins=pins, force=force, path=path)
                 for name, member in members
                 if chosen is None or name == chosen
             ]
@@ -108,14 +138,20 @@ def from_schema(
         may: Dict[str, st.SearchStrategy[Any]] = {}
         for prop, sub in schema["properties"].items():
             here = (*path, prop)
-            strategy = from_schema(sub, pins=pins, force=force, path=here)
+            strategy = from_schema(spec, sub, pins=pins, force=force, path=here)
             leads_to_force = len(force) > len(here) and force[: len(here)] == here
             (must if prop in required or leads_to_force else may)[prop] = strategy
-        return st.fixed_dictionaries(must, optional=may)
+        objects = st.fixed_dictionaries(must, optional=may)
+        minimum = schema.get("minProperties", 0)
+        return objects.filter(lambda value: len(value) >= minimum) if minimum else objects
     if kind == "object":
+        values = schema.get("additionalProperties", True)
+        if isinstance(values, dict) and values:
+            inner = from_schema(spec, values, path=(*path, "*"))
+            return st.dictionaries(st.text(min_size=1, max_size=12), inner, max_size=3)
         return st.dictionaries(st.text(max_size=12), JSON_VALUES, max_size=4)
     if kind == "array":
-        return st.lists(from_schema(schema.get("items", {}), path=(*path, "0")), max_size=3)
+        return st.lists(from_schema(spec, schema.get("items", {}), path=(*path, "0")), max_size=3)
     if kind == "string":
         return _string(schema)
     if kind == "number":
@@ -132,56 +168,51 @@ def from_schema(
 
 
 @functools.cache
-def body_strategy(name: str, pins: Tuple[contract.Pin, ...] = (), force: contract.Path_ = ()) -> st.SearchStrategy[Any]:
-    """``from_schema`` for the model ``name``, built once."""
-    return from_schema(SCHEMAS[name], pins=pins, force=force)
+def body_strategy(
+    key: str, name: str, pins: Tuple[contract.Pin, ...] = (), force: contract.Path_ = ()
+) -> st.SearchStrategy[Any]:
+    """``from_schema`` for the model ``name`` of contract ``key``, built once (never ``null``:
+    a nullable schema is null where it is used, not as a model)."""
+    return _from_schema(_BY_KEY[key].spec, SCHEMAS[key][name], pins=pins, force=force, path=())
 
 
-# pydantic's lax mode converts these to valid values (and sends the valid value), so they
-# are not "wrong types" for the purpose of these tests.
-_BOOL_WORDS = frozenset({"0", "1", "f", "t", "n", "y", "no", "yes", "on", "off", "false", "true"})
-
-
-def _not_a_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return True
-    return False
-
-
-def wrong_types(schema: JsonObject, *, required: bool) -> st.SearchStrategy[Any]:
-    """JSON values of a type the schema does not allow (``null`` only for a required
-    property: an optional one left ``None`` is simply not sent)."""
-    _, schema = contract.resolve(SPEC, schema)
+def wrong_types(spec: JsonObject, schema: JsonObject, *, required: bool) -> st.SearchStrategy[Any]:
+    """JSON values of a type the schema does not allow (``null`` only for a required,
+    non-nullable property: an optional one left ``None`` is simply not sent). Request
+    booleans and numbers are strict, like Logto's: ``"yes"``, ``1`` for a flag and ``"7"``
+    for a number are wrong types too."""
+    nullable = schema.get("nullable")
+    _, schema = contract.resolve(spec, schema)
+    nullable = nullable or schema.get("nullable")
     lists = st.lists(JSON_SCALARS, max_size=2)
     dicts = st.dictionaries(st.text(max_size=5), JSON_SCALARS, max_size=2)
     numbers = st.integers() | st.floats(allow_nan=False)
     kind = "object" if "oneOf" in schema else schema.get("type")
     choices = {
         "string": numbers | st.booleans() | lists | dicts,
-        "boolean": st.integers().filter(lambda n: n not in (0, 1))
-        | st.text().filter(lambda s: s.strip().lower() not in _BOOL_WORDS)
+        "boolean": numbers | st.text() | lists | dicts,
+        "number": st.text() | st.booleans() | lists | dicts,
+        "integer": st.text()
+        | st.booleans()
+        | st.floats(allow_nan=False).filter(lambda f: not f.is_integer())
         | lists
         | dicts,
-        "number": st.text().filter(_not_a_number) | lists | dicts,
-        "integer": st.text().filter(_not_a_number) | lists | dicts,
         "array": numbers | st.booleans() | st.text() | dicts,
         "object": numbers | st.booleans() | st.text() | lists,
     }[kind]
-    return (choices | st.none()) if required else choices
+    return (choices | st.none()) if required and not nullable else choices
 
 
-def invalid_strategy(slot: contract.Slot, kind: str) -> st.SearchStrategy[Any]:
+def invalid_strategy(spec: JsonObject, slot: contract.Slot, kind: str) -> st.SearchStrategy[Any]:
     schema = slot.schema
     if kind == "missing":
         return st.just(contract.MISSING)
     if kind == "wrong-type":
-        return wrong_types(schema, required=slot.required)
+        return wrong_types(spec, schema, required=slot.required)
     if kind == "enum":
-        allowed = set(schema.get("enum", ())) | set(contract.union_tags(SPEC, slot))
+        allowed = set(schema.get("enum", ())) | set(contract.union_tags(spec, slot))
         if schema.get("type") == "array":
-            _, items = contract.resolve(SPEC, schema["items"])
+            _, items = contract.resolve(spec, schema["items"])
             allowed = set(items["enum"])
             return st.lists(st.text().filter(lambda s: s not in allowed), min_size=1, max_size=3)
         return st.text().filter(lambda s: s not in allowed)
@@ -204,6 +235,11 @@ def invalid_strategy(slot: contract.Slot, kind: str) -> st.SearchStrategy[Any]:
         return st.sampled_from(breakers) | st.text(max_size=high).filter(
             lambda s: not contract.js_fullmatch(pattern, s)
         )
+    if kind == "format":
+        # Relative references, bare words and URLs with white space: not what zod's .url() takes.
+        return st.sampled_from(contract.URI_BREAKERS) | st.text(
+            alphabet=st.characters(blacklist_characters=":"), max_size=20
+        )
     raise NotImplementedError(kind)
 
 
@@ -217,28 +253,50 @@ def server() -> Iterator[RecordingServer]:
 
 
 @pytest.fixture(scope="module")
-def api(server: RecordingServer) -> Iterator[py_logto.VerificationsApi]:
-    with contract.api_at(server.url) as client:
-        yield client
+def apis(server: RecordingServer) -> Iterator[Dict[str, Any]]:
+    with contract.api_at(server.url, py_logto.VerificationsApi) as verifications:
+        yield {"verifications": verifications, "account": py_logto.MyAccountApi(verifications.api_client)}
 
 
-def _send(api: py_logto.VerificationsApi, operation_id: str, body: Any) -> Any:
-    return getattr(api, contract.snake_case(operation_id))(body)
+def parameter_examples(op: contract.SpecOperation) -> Dict[str, Any]:
+    """The spec's example for every parameter but the body (for an enum without one, its first value)."""
+    return {
+        p.name: p.schema["enum"][0] if p.example is None and "enum" in p.schema else p.example
+        for p in op.params
+        if p.location not in ("body", "file")
+    }
+
+
+def _send(apis: Dict[str, Any], key: str, operation_id: str, body: Any) -> Any:
+    op = OPERATIONS[key][operation_id]
+    method = getattr(apis[key], contract.snake_case(operation_id))
+    return method(**parameter_examples(op), **{str(op.param(contract.snake_case(str(op.request_schema))).name): body})
+
+
+def _success_reply(op: contract.SpecOperation) -> Reply:
+    content_type = {"text": "text/plain", "empty": None}.get(op.response_kind, "application/json")
+    return Reply(op.success_status, op.success_example, content_type=content_type)
 
 
 # -- round trips ---------------------------------------------------------------------------------
 
-OBJECT_MODELS = sorted(name for name, schema in SCHEMAS.items() if schema.get("type") == "object" or "oneOf" in schema)
-REQUEST_MODELS = set(contract.request_models(SPEC))
+OBJECT_MODELS = [
+    pytest.param(c.key, name, id=f"{c.key}:{name}")
+    for c in CONTRACTS
+    for name, schema in sorted(SCHEMAS[c.key].items())
+    if schema.get("type") == "object" or "oneOf" in schema
+]
+REQUEST_MODELS = {c.key: set(contract.request_models(c.spec)) for c in CONTRACTS}
+RESPONSE_MODELS = {c.key: set(contract.response_models(c.spec)) for c in CONTRACTS}
 
 
-@pytest.mark.parametrize("name", OBJECT_MODELS)
+@pytest.mark.parametrize(("key", "name"), OBJECT_MODELS)
 @given(data=st.data())
 def test_every_valid_value_round_trips_exactly_and_responses_keep_unknown_fields(
-    name: str, data: st.DataObject
+    key: str, name: str, data: st.DataObject
 ) -> None:
     model = getattr(py_logto, name)
-    value = data.draw(body_strategy(name), label=name)
+    value = data.draw(body_strategy(key, name), label=name)
     text = json.dumps(value, ensure_ascii=False)
 
     # JSON -> model -> JSON
@@ -250,9 +308,9 @@ def test_every_valid_value_round_trips_exactly_and_responses_keep_unknown_fields
     # dict -> model, as users build them
     assert model.from_dict(value) == parsed
 
-    if name not in REQUEST_MODELS:
+    if name not in REQUEST_MODELS[key] or name in RESPONSE_MODELS[key]:
         # A newer Logto may send fields this SDK does not know: they are kept.
-        known = set(SCHEMAS[name].get("properties", {}))
+        known = set(SCHEMAS[key][name].get("properties", {}))
         extra = data.draw(
             st.dictionaries(st.text(min_size=1, max_size=12).filter(lambda k: k not in known), JSON_VALUES, max_size=3),
             label="unknown fields",
@@ -263,148 +321,239 @@ def test_every_valid_value_round_trips_exactly_and_responses_keep_unknown_fields
         assert with_extra.to_dict() == {**value, **extra}
 
 
-@pytest.mark.parametrize("operation_id", sorted(op for op in OPERATIONS if OPERATIONS[op].request_schema))
+BODY_OPERATIONS = [
+    pytest.param(c.key, op_id, id=f"{c.key}:{op_id}")
+    for c in CONTRACTS
+    for op_id, op in sorted(OPERATIONS[c.key].items())
+    if op.request_schema
+]
+
+
+@pytest.mark.parametrize(("key", "operation_id"), BODY_OPERATIONS)
 @given(data=st.data())
 @settings(suppress_health_check=[HealthCheck.too_slow])
 def test_a_valid_body_goes_on_the_wire_unchanged(
-    operation_id: str, data: st.DataObject, server: RecordingServer, api: py_logto.VerificationsApi
+    key: str, operation_id: str, data: st.DataObject, server: RecordingServer, apis: Dict[str, Any]
 ) -> None:
-    op = OPERATIONS[operation_id]
-    body = data.draw(body_strategy(str(op.request_schema)), label="body")
-    success = op.responses[op.success_status][1]
-    server.queue(Reply(op.success_status, success))
-    _send(api, operation_id, body)
+    op = OPERATIONS[key][operation_id]
+    body = data.draw(body_strategy(key, str(op.request_schema)), label="body")
+    server.queue(_success_reply(op))
+    _send(apis, key, operation_id, body)
     assert server.last.json() == body
     typed = getattr(py_logto, str(op.request_schema)).from_dict(body)
-    server.queue(Reply(op.success_status, success))
-    _send(api, operation_id, typed)
+    server.queue(_success_reply(op))
+    _send(apis, key, operation_id, typed)
     assert server.last.json() == body
 
 
 # -- invalid values ------------------------------------------------------------------------------
 
 
-def _defaulted(slot: contract.Slot) -> Optional[Any]:
-    return contract.filled_in_default(SPEC, slot)
+def _defaulted(key: str, slot: contract.Slot) -> Optional[Any]:
+    return contract.filled_in_default(_BY_KEY[key].spec, slot)
 
 
 def _invalid_cases() -> List[Any]:
     """One case per property and kind of invalid value. A model reached from several
     operations (the identifier) is tested through the first; test_prism sends fixed
     invalid values through every operation."""
-    cases: Dict[Tuple[str, str, str], Any] = {}
-    for slot in contract.request_slots(SPEC):
-        for kind in dict.fromkeys(kind for kind, _ in contract.invalid_values(slot)):
-            if kind == "missing" and _defaulted(slot) is not None:
-                continue
-            cases.setdefault((slot.owner, slot.path[-1], kind), pytest.param(slot, kind, id=f"{slot.id}-{kind}"))
+    cases: Dict[Tuple[str, str, str, str], Any] = {}
+    for each in CONTRACTS:
+        for slot in contract.request_slots(each.spec):
+            for kind in dict.fromkeys(kind for kind, _ in contract.invalid_values(slot)):
+                if kind == "missing" and _defaulted(each.key, slot) is not None:
+                    continue
+                cases.setdefault(
+                    (each.key, slot.owner, slot.path[-1], kind),
+                    pytest.param(each.key, slot, kind, id=f"{each.key}:{slot.id}-{kind}"),
+                )
     return list(cases.values())
 
 
 INVALID_CASES = _invalid_cases()
 
 
-def _check_refused(slot: contract.Slot, kind: str, data: st.DataObject, server: RecordingServer, api: Any) -> None:
-    op = OPERATIONS[slot.operation_id]
-    base = data.draw(body_strategy(str(op.request_schema), slot.pins, slot.path), label="base")
-    bad = data.draw(invalid_strategy(slot, kind), label=f"{'.'.join(slot.path)} ({kind})")
+def _check_refused(
+    key: str, slot: contract.Slot, kind: str, data: st.DataObject, server: RecordingServer, apis: Dict[str, Any]
+) -> None:
+    spec = _BY_KEY[key].spec
+    op = OPERATIONS[key][slot.operation_id]
+    base = data.draw(body_strategy(key, str(op.request_schema), slot.pins, slot.path), label="base")
+    bad = data.draw(invalid_strategy(spec, slot, kind), label=f"{'.'.join(slot.path)} ({kind})")
     body = contract.with_value(base, slot.path, bad)
     sent_before = len(server.requests)
     with pytest.raises(py_logto.ApiValueError) as caught:
-        _send(api, slot.operation_id, body)
+        _send(apis, key, slot.operation_id, body)
     assert len(server.requests) == sent_before, "the SDK sent a body it should have refused"
     labels = contract.error_labels(getattr(py_logto, str(op.request_schema)), slot)
     assert contract.names_field(caught.value.fields, labels), (caught.value.fields, labels)
     assert any(label in str(caught.value) for label in labels), str(caught.value)
 
 
-_VALUE_KINDS = ("pattern", "max-length", "min-length", "enum")
+_VALUE_KINDS = ("pattern", "max-length", "min-length", "enum", "format")
 
 
-@pytest.mark.parametrize(("slot", "kind"), [c for c in INVALID_CASES if c.values[1] in _VALUE_KINDS])
+@pytest.mark.parametrize(("key", "slot", "kind"), [c for c in INVALID_CASES if c.values[2] in _VALUE_KINDS])
 @given(data=st.data())
 def test_a_value_that_breaks_a_constraint_is_refused_before_the_wire(
-    slot: contract.Slot, kind: str, data: st.DataObject, server: RecordingServer, api: py_logto.VerificationsApi
+    key: str, slot: contract.Slot, kind: str, data: st.DataObject, server: RecordingServer, apis: Dict[str, Any]
 ) -> None:
-    _check_refused(slot, kind, data, server, api)
+    _check_refused(key, slot, kind, data, server, apis)
 
 
-@pytest.mark.parametrize(("slot", "kind"), [c for c in INVALID_CASES if c.values[1] not in _VALUE_KINDS])
+@pytest.mark.parametrize(("key", "slot", "kind"), [c for c in INVALID_CASES if c.values[2] not in _VALUE_KINDS])
 @_FEW
 @given(data=st.data())
 def test_a_missing_or_mistyped_property_is_refused_before_the_wire(
-    slot: contract.Slot, kind: str, data: st.DataObject, server: RecordingServer, api: py_logto.VerificationsApi
+    key: str, slot: contract.Slot, kind: str, data: st.DataObject, server: RecordingServer, apis: Dict[str, Any]
 ) -> None:
-    _check_refused(slot, kind, data, server, api)
+    _check_refused(key, slot, kind, data, server, apis)
 
 
-@pytest.mark.parametrize(
-    "slot",
-    [s for s in contract.request_slots(SPEC) if s.required and _defaulted(s) is not None],
-    ids=lambda s: s.id,
-)
+_CONSTANTS = [
+    pytest.param(c.key, s, id=f"{c.key}:{s.id}")
+    for c in CONTRACTS
+    for s in contract.request_slots(c.spec)
+    if s.required and _defaulted(c.key, s) is not None
+]
+
+
+@pytest.mark.parametrize(("key", "slot"), _CONSTANTS)
 def test_a_left_out_constant_is_filled_in(
-    slot: contract.Slot, server: RecordingServer, api: py_logto.VerificationsApi
+    key: str, slot: contract.Slot, server: RecordingServer, apis: Dict[str, Any]
 ) -> None:
-    op = OPERATIONS[slot.operation_id]
+    op = OPERATIONS[key][slot.operation_id]
     body = contract.with_value(
-        contract.sample(SPEC, SCHEMAS[str(op.request_schema)], pins=slot.pins, force=slot.path),
+        contract.sample(_BY_KEY[key].spec, SCHEMAS[key][str(op.request_schema)], pins=slot.pins, force=slot.path),
         slot.path,
         contract.MISSING,
     )
-    server.queue(Reply(op.success_status, op.responses[op.success_status][1]))
-    _send(api, slot.operation_id, body)
+    server.queue(_success_reply(op))
+    _send(apis, key, slot.operation_id, body)
     sent = server.last.json()
-    for key in slot.path:
-        sent = sent[key]
-    assert sent == _defaulted(slot) == slot.schema["enum"][0]
+    for part in slot.path:
+        sent = sent[part]
+    assert sent == _defaulted(key, slot) == slot.schema["enum"][0]
 
 
-def test_every_constrained_property_has_invalid_cases() -> None:
-    covered = {(slot.owner, slot.path[-1], kind) for slot, kind in (c.values for c in INVALID_CASES)}
+@pytest.mark.parametrize(("key", "minimum"), [("verifications", 9), ("account", 6)], ids=["verifications", "account"])
+def test_every_constrained_property_has_invalid_cases(key: str, minimum: int) -> None:
+    covered = {(slot.owner, slot.path[-1], kind) for k, slot, kind in (c.values for c in INVALID_CASES) if k == key}
     names = {"minLength": "min-length", "maxLength": "max-length", "pattern": "pattern", "enum": "enum"}
     wanted = {
         (slot.owner, slot.path[-1], names[keyword])
-        for slot in contract.request_slots(SPEC)
+        for slot in contract.request_slots(_BY_KEY[key].spec)
         for keyword in names
         if keyword in slot.schema or (keyword == "enum" and "$ref" in slot.schema.get("items", {}))
     }
-    assert len(wanted) >= 9
+    wanted |= {
+        (slot.owner, slot.path[-1], "format")
+        for slot in contract.request_slots(_BY_KEY[key].spec)
+        if slot.schema.get("format") == "uri"
+    }
+    assert len(wanted) >= minimum
     assert wanted <= covered, sorted(wanted - covered)
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [("UpdateProfileRequest", {}), ("UpdateProfileRequest", {"customData": None})],
+)
+def test_a_body_with_fewer_properties_than_min_properties_is_refused(name: str, body: Dict[str, Any]) -> None:
+    schema = SCHEMAS["account"][name]
+    assert schema["minProperties"] == 1
+    with pytest.raises(py_logto.ApiValueError, match="set at least 1 field"):
+        getattr(py_logto, name).from_dict(body)
 
 
 # -- examples ------------------------------------------------------------------------------------
 
 
-def model_for_example(where: Tuple[str, ...], example: Any) -> Tuple[str, Any]:
-    """The model that must accept the example at ``where``, and the value to give it."""
+def _operation_at(key: str, where: Tuple[str, ...]) -> contract.SpecOperation:
+    return next(op for op in OPERATIONS[key].values() if op.path == where[1] and op.method == where[2].upper())
+
+
+def model_for_example(key: str, where: Tuple[str, ...], example: Any) -> Tuple[Optional[str], Any]:
+    """The model that must accept the example at ``where`` (``None`` for text), and the value to give it."""
     if where[0] == "paths" and where[3] == "requestBody" and where[-1] == "example":
-        op = next(op for op in OPERATIONS.values() if op.path == where[1] and op.method == where[2].upper())
-        return str(op.request_schema), example
+        return str(_operation_at(key, where).request_schema), example
     if where[0] == "paths" and where[3] == "responses" and where[-1] == "example":
-        op = next(op for op in OPERATIONS.values() if op.path == where[1] and op.method == where[2].upper())
-        return str(op.responses[int(where[4])][0]), example
+        return _operation_at(key, where).responses[int(where[4])][0], example
     if where[:2] == ("components", "schemas") and where[3] == "properties" and len(where) == 6:
         name, prop = where[2], where[4]
-        value = contract.sample(SPEC, SCHEMAS[name], full=True)
+        value = contract.sample(_BY_KEY[key].spec, SCHEMAS[key][name], full=True)
         value[prop] = example
         return name, value
     raise AssertionError(f"no rule says which model checks the example at {'/'.join(where)}: add one")
 
 
-EXAMPLES = list(contract.iter_examples(SPEC))
+EXAMPLES = [
+    pytest.param(c.key, where, example, id=f"{c.key}:{'/'.join(where)}")
+    for c in CONTRACTS
+    for where, example in contract.iter_examples(c.spec)
+    if where[:2] != ("components", "parameters")
+]
 
 
-@pytest.mark.parametrize(("where", "example"), EXAMPLES, ids=["/".join(w) for w, _ in EXAMPLES])
-def test_every_example_in_the_spec_validates_as_its_model(where: Tuple[str, ...], example: Any) -> None:
-    name, value = model_for_example(where, example)
+@pytest.mark.parametrize(("key", "where", "example"), EXAMPLES)
+def test_every_example_in_the_spec_validates_as_its_model(key: str, where: Tuple[str, ...], example: Any) -> None:
+    name, value = model_for_example(key, where, example)
+    if name is None:
+        assert isinstance(value, str)  # a text/plain response ("OK")
+        return
     model = getattr(py_logto, name)
+    if isinstance(value, list):  # a JSON array of the model
+        assert [model.from_json(json.dumps(item)).to_dict() for item in value] == value
+        return
     parsed = model.from_json(json.dumps(value))
     assert parsed.to_dict() == value
 
 
-def test_the_spec_has_examples_everywhere_it_should() -> None:
-    request_examples = [w for w, _ in EXAMPLES if "requestBody" in w]
-    response_examples = [w for w, _ in EXAMPLES if "responses" in w]
-    assert len(request_examples) == sum(1 for op in OPERATIONS.values() if op.request_schema)
-    assert len(response_examples) == sum(len(op.responses) for op in OPERATIONS.values())
+ALL_OPERATIONS = [pytest.param(c.key, op_id, id=f"{c.key}:{op_id}") for c in CONTRACTS for op_id in OPERATIONS[c.key]]
+
+
+@pytest.mark.parametrize(("key", "operation_id"), ALL_OPERATIONS)
+def test_every_parameter_example_goes_on_the_wire_as_given(
+    key: str, operation_id: str, server: RecordingServer, apis: Dict[str, Any]
+) -> None:
+    op = OPERATIONS[key][operation_id]
+    arguments = parameter_examples(op)
+    for param in op.params:
+        if param.location == "body":
+            arguments[param.name] = op.request_example
+        elif param.location == "file":
+            arguments[param.name] = ("avatar.png", b"\x89PNG\r\n\x1a\n", "image/png")
+    server.queue(_success_reply(op))
+    getattr(apis[key], contract.snake_case(operation_id))(**arguments)
+    sent = server.last
+    path, _, query = sent.path.partition("?")
+    expected_path = op.path
+    examples = parameter_examples(op)
+    for param in op.params:
+        if param.location == "path":
+            assert param.example not in ("", ".", "..")
+            assert "/" not in param.example
+            expected_path = expected_path.replace("{" + param.wire + "}", param.example)
+        elif param.location == "header":
+            assert sent.header(param.wire) == param.example
+        elif param.location == "query":
+            assert (param.wire, examples[param.name]) in parse_qsl(query)
+    assert path == expected_path
+    if op.request_example is not None:
+        assert sent.json() == op.request_example
+
+
+def test_the_specs_have_examples_everywhere_they_should() -> None:
+    for each in CONTRACTS:
+        examples = [where for where, _ in contract.iter_examples(each.spec)]
+        operations = OPERATIONS[each.key].values()
+        request_examples = [w for w in examples if "requestBody" in w]
+        response_examples = [w for w in examples if "responses" in w]
+        assert len(request_examples) == sum(1 for op in operations if op.body_kind == "json")
+        with_content = sum(1 for op in operations for status in op.responses if _has_content(op, status))
+        assert len(response_examples) == with_content
+        assert all(p.example is not None for op in operations for p in op.params if p.location in ("path", "header"))
+
+
+def _has_content(op: contract.SpecOperation, status: int) -> bool:
+    return not (status == op.success_status and op.response_kind == "empty")

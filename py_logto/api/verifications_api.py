@@ -172,7 +172,7 @@ class VerificationsApi:
             models.CreateVerificationByPasswordRequest, models.CreateVerificationByPasswordRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -217,7 +217,7 @@ class VerificationsApi:
             models.CreateVerificationByPasswordRequest, models.CreateVerificationByPasswordRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -245,7 +245,7 @@ class VerificationsApi:
             models.CreateVerificationByPasswordRequest, models.CreateVerificationByPasswordRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -271,7 +271,7 @@ class VerificationsApi:
             models.CreateVerificationByVerificationCodeRequest, models.CreateVerificationByVerificationCodeRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -318,7 +318,7 @@ class VerificationsApi:
             models.CreateVerificationByVerificationCodeRequest, models.CreateVerificationByVerificationCodeRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -346,7 +346,7 @@ class VerificationsApi:
             models.CreateVerificationByVerificationCodeRequest, models.CreateVerificationByVerificationCodeRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -372,7 +372,7 @@ class VerificationsApi:
             models.VerifyVerificationCodeVerificationRequest, models.VerifyVerificationCodeVerificationRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -418,7 +418,7 @@ class VerificationsApi:
             models.VerifyVerificationCodeVerificationRequest, models.VerifyVerificationCodeVerificationRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -446,7 +446,7 @@ class VerificationsApi:
             models.VerifyVerificationCodeVerificationRequest, models.VerifyVerificationCodeVerificationRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -472,7 +472,7 @@ class VerificationsApi:
             models.CreateVerificationBySocialRequest, models.CreateVerificationBySocialRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -517,7 +517,7 @@ class VerificationsApi:
             models.CreateVerificationBySocialRequest, models.CreateVerificationBySocialRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -545,7 +545,7 @@ class VerificationsApi:
             models.CreateVerificationBySocialRequest, models.CreateVerificationBySocialRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -571,7 +571,7 @@ class VerificationsApi:
             models.VerifyVerificationBySocialRequest, models.VerifyVerificationBySocialRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -617,7 +617,7 @@ class VerificationsApi:
             models.VerifyVerificationBySocialRequest, models.VerifyVerificationBySocialRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -645,7 +645,7 @@ class VerificationsApi:
             models.VerifyVerificationBySocialRequest, models.VerifyVerificationBySocialRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -668,7 +668,7 @@ class VerificationsApi:
     def generate_web_authn_registration_options(
         self,
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -708,7 +708,7 @@ class VerificationsApi:
     def generate_web_authn_registration_options_with_http_info(
         self,
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -733,7 +733,7 @@ class VerificationsApi:
     def generate_web_authn_registration_options_without_preload_content(
         self,
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -759,7 +759,7 @@ class VerificationsApi:
             models.VerifyWebAuthnRegistrationRequest, models.VerifyWebAuthnRegistrationRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -804,7 +804,7 @@ class VerificationsApi:
             models.VerifyWebAuthnRegistrationRequest, models.VerifyWebAuthnRegistrationRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,
@@ -832,7 +832,7 @@ class VerificationsApi:
             models.VerifyWebAuthnRegistrationRequest, models.VerifyWebAuthnRegistrationRequestDict
         ],
         _request_timeout: RequestTimeout = None,
-        _request_auth: Optional[Dict[str, Any]] = None,
+        _request_auth: Union[str, Dict[str, Any], None] = None,
         _content_type: Optional[str] = None,
         _headers: Optional[Dict[str, Any]] = None,
         _host_index: int = 0,

@@ -297,7 +297,7 @@ class NullableRequestModel(RequestModel):
         data: Dict[str, Any] = handler(self)
         for name in self._nullable_fields:
             if name in self.__pydantic_fields_set__ and getattr(self, name) is None:
-                data[wire_name(name) if info.by_alias else name] = None
+                data[(type(self).model_fields[name].alias or name) if info.by_alias else name] = None
         return data
 
 

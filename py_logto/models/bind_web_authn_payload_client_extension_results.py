@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional, Union
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 from typing_extensions import NotRequired, TypedDict
 
 from py_logto.models._base import RequestModel
@@ -29,9 +29,9 @@ class BindWebAuthnPayloadClientExtensionResults(RequestModel):
 
     model_config = ConfigDict(extra="allow")
 
-    appid: Optional[bool] = None
+    appid: Optional[StrictBool] = None
     crep_props: Optional[BindWebAuthnPayloadClientExtensionResultsCrepProps] = None
-    hmac_create_secret: Optional[bool] = None
+    hmac_create_secret: Optional[StrictBool] = None
 
     if TYPE_CHECKING:
 

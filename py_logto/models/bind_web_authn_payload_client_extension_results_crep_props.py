@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 from typing_extensions import NotRequired, TypedDict
 
 from py_logto.models._base import RequestModel
@@ -25,7 +25,7 @@ class BindWebAuthnPayloadClientExtensionResultsCrepProps(RequestModel):
 
     model_config = ConfigDict(extra="allow")
 
-    rk: Optional[bool] = None
+    rk: Optional[StrictBool] = None
 
     if TYPE_CHECKING:
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Literal, Optional, Sequence, Union
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictFloat, StrictInt
 from typing_extensions import NotRequired, TypedDict
 
 from py_logto.models._base import RequestModel
@@ -32,7 +32,7 @@ class BindWebAuthnPayloadResponse(RequestModel):
     attestation_object: str
     authenticator_data: Optional[str] = None
     transports: Optional[List[WebAuthnTransport]] = None
-    public_key_algorithm: Optional[Union[int, float]] = None
+    public_key_algorithm: Optional[Union[StrictInt, StrictFloat]] = None
     public_key: Optional[str] = None
 
     if TYPE_CHECKING:

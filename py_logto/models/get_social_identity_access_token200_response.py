@@ -23,11 +23,12 @@ class GetSocialIdentityAccessToken200Response(ResponseModel):
             the route always computes a number.
     """
 
-    access_token: str
+    access_token: str = Field(alias="access_token")
     scope: Optional[str] = None
-    token_type: Optional[str] = None
+    token_type: Optional[str] = Field(default=None, alias="token_type")
     expires_in: Optional[Union[int, float]] = Field(
         default=None,
+        alias="expires_in",
         description="Seconds until expiry; omitted when unknown. Logto's guard also allows a string, but the route always computes a number.",
     )
 

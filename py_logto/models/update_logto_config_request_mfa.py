@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 from typing_extensions import NotRequired, TypedDict
 
 from py_logto.models._base import RequestModel
@@ -25,13 +25,13 @@ class UpdateLogtoConfigRequestMfa(RequestModel):
             mandatory).
     """
 
-    enabled: Optional[bool] = Field(default=None, description="Set whether MFA is enabled for the user.")
-    skipped: Optional[bool] = Field(default=None, description="Set whether the user skipped MFA binding.")
-    additional_binding_suggestion_skipped: Optional[bool] = Field(
+    enabled: Optional[StrictBool] = Field(default=None, description="Set whether MFA is enabled for the user.")
+    skipped: Optional[StrictBool] = Field(default=None, description="Set whether the user skipped MFA binding.")
+    additional_binding_suggestion_skipped: Optional[StrictBool] = Field(
         default=None,
         description="Set whether the user skipped the optional additional-factor suggestion (not in Logto's supplement).",
     )
-    skip_mfa_on_sign_in: Optional[bool] = Field(
+    skip_mfa_on_sign_in: Optional[StrictBool] = Field(
         default=None,
         description="Skip MFA verification on sign-in (ignored when the MFA policy is mandatory).",
     )

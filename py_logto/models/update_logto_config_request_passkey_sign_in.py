@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 from typing_extensions import NotRequired, TypedDict
 
 from py_logto.models._base import RequestModel
@@ -20,7 +20,7 @@ class UpdateLogtoConfigRequestPasskeySignIn(RequestModel):
         skipped: Set whether the user persistently skipped binding a passkey.
     """
 
-    skipped: Optional[bool] = Field(
+    skipped: Optional[StrictBool] = Field(
         default=None,
         description="Set whether the user persistently skipped binding a passkey.",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 from typing_extensions import TypedDict
 
 from py_logto.models._base import RequestModel
@@ -21,7 +21,7 @@ class UpdateMfaSettingsRequest(RequestModel):
             is mandatory).
     """
 
-    skip_mfa_on_sign_in: bool = Field(
+    skip_mfa_on_sign_in: StrictBool = Field(
         description="Whether the user opted to skip MFA on sign-in (ignored when the MFA policy is mandatory).",
     )
 

@@ -51,8 +51,10 @@ class UpdateProfileRequest(NullableRequestModel):
 
     @model_validator(mode="after")
     def _check_not_empty(self) -> Self:
-        if len(self.model_fields_set) < 1:
-            raise ValueError("set at least 1 field (Logto refuses an empty update)")
+        # What is sent: the fields set, less those set to None that are not sent as null.
+        sent = [n for n in self.model_fields_set if getattr(self, n) is not None or n in self._nullable_fields]
+        if len(sent) < 1:
+            raise ValueError("set at least 1 field to a value (Logto refuses an empty update)")
         return self
 
     if TYPE_CHECKING:
