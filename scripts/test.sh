@@ -23,6 +23,8 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Make every pyenv-installed Python visible to tox as python3.9 ... python3.13 (tox's interpreter
 # discovery does not go through pyenv's shims); harmless without pyenv.
