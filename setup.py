@@ -5,9 +5,10 @@ relative link in README.md (``docs/Sandbox.md``) would lead nowhere there. The l
 is therefore README.md followed by a Documentation section holding every page it links to, every
 page under docs/ and the changelog, with each relative link turned into a link to the heading it
 means inside the description. A link to a file that is not a page (``examples/quickstart.py``)
-keeps its text and loses the link. Heading anchors are computed as GitHub and the package index's
-renderer compute them (lower case, punctuation dropped, spaces to hyphens, ``-1``, ``-2``... for
-repeats). test/test_packaging.py renders the result as the index does and follows every link.
+keeps its text and loses the link. Heading anchors are named as GitHub and the package index's
+renderer name them (lower case, punctuation dropped, spaces to hyphens, ``-1``, ``-2``... for
+repeats), and each heading also carries its anchor explicitly, for renderers that name none.
+test/test_packaging.py renders the result as the index does and follows every link.
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ def _heading_text(markdown: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+
+
+def _anchored(heading: str, anchor: str) -> str:
+    """The heading line with an explicit anchor, for renderers that give headings no id. (Those
+    that do derive the same name from the heading's text, and the empty anchor adds none.)"""
+    hashes, _, text = heading.lstrip(" ").partition(" ")
+    return f'{hashes} <a id="{anchor}"></a>{text}'
 
 
 class _Slugs:
@@ -119,7 +127,7 @@ class _Description:
         self.toc_heading = "Documentation"
         anchors = _Slugs()
         readme.anchors = [anchors.add(text) for _, text in readme.headings]
-        anchors.add(self.toc_heading)  # the Documentation heading comes before the pages
+        self.toc_anchor = anchors.add(self.toc_heading)
         for page in others:
             page.anchors = [anchors.add(text) for _, text in page.headings]
 
@@ -163,6 +171,7 @@ class _Description:
         return text if anchor is None else f"[{text}](#{anchor})"
 
     def _render(self, page: _Page) -> str:
+        anchors = {line: anchor for (line, _), anchor in zip(page.headings, page.anchors)}
         out = []
         for index, line in enumerate(page.lines):
             if page.text_lines[index]:
@@ -171,12 +180,14 @@ class _Description:
                     pieces += [_LINK.sub(lambda m: self._rewrite(page, m), line[last : span.start()]), span.group(0)]
                     last = span.end()
                 line = "".join([*pieces, _LINK.sub(lambda m: self._rewrite(page, m), line[last:])])
+            if index in anchors:
+                line = _anchored(line, anchors[index])
             out.append(line)
         return "\n".join(out).strip("\n")
 
     def render(self) -> str:
         readme, *others = self.pages.values()
-        parts = [self._render(readme), f"## {self.toc_heading}"]
+        parts = [self._render(readme), _anchored(f"## {self.toc_heading}", self.toc_anchor)]
         parts.append(
             "The rest of this page holds the project's other documents, as in the source distribution: "
             "the API reference, a page per model and the guides (`docs/`), and the changelog."
