@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# Stoplight Prism, pinned in .ci/prism/, serving spec/logto-verifications.openapi.json
-# on 127.0.0.1 for test/test_prism.py.
+# Stoplight Prism, pinned in .ci/prism/, serving both contracts on 127.0.0.1 for the Prism tests:
+#   spec/logto-verifications.openapi.json  at PRISM_URL          (test/test_prism.py)
+#   spec/logto-account.openapi.json        at PRISM_ACCOUNT_URL
 #
-#   source .ci/prism.sh                 from a bash script: start Prism (installing it if
-#                                       needed), export PRISM_URL, stop Prism when that
-#                                       script exits. If Prism cannot start, the source
-#                                       fails when CI is set; otherwise it warns (the
-#                                       Prism tests then skip).
-#   eval "$(bash .ci/prism.sh start)"   the same by hand: prints `export PRISM_URL=...`
-#                                       (and PRISM_PID) on stdout; exits non-zero on failure
-#   bash .ci/prism.sh stop              stop the Prism this script started
+#   source .ci/prism.sh                 from a bash script: start both (installing Prism if
+#                                       needed), export the URLs, stop them when that script
+#                                       exits. If Prism cannot start, the source fails when CI
+#                                       is set; otherwise it warns (the Prism tests then skip).
+#   eval "$(bash .ci/prism.sh start)"   the same by hand: prints `export PRISM_URL=...` (and
+#                                       PRISM_ACCOUNT_URL, and their PIDs) on stdout; exits
+#                                       non-zero on failure
+#   bash .ci/prism.sh stop              stop the Prisms this script started
 #   bash .ci/prism.sh install           only install (npm ci into .prism/)
 #
-# Progress and errors go to stderr; a failure ends with the end of Prism's log.
-# PRISM_PORT picks the port (default: a free one).
+# Progress and errors go to stderr; a failure ends with the end of that Prism's log.
+# PRISM_PORT and PRISM_ACCOUNT_PORT pick the ports (default: free ones).
 
 if [ "${BASH_SOURCE[0]}" != "$0" ]; then
-  # Sourced: define nothing in the caller's shell but PRISM_URL, PRISM_PID and an EXIT trap.
+  # Sourced: define nothing in the caller's shell but the exported variables and an EXIT trap.
   if __prism_env="$(bash "${BASH_SOURCE[0]}" start)"; then
     eval "$__prism_env"
     # shellcheck disable=SC2064  # the path is meant to be expanded now
@@ -36,11 +37,13 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 prefix="$root/.prism"
-spec="$root/spec/logto-verifications.openapi.json"
-pidfile="$prefix/prism.pid"
-logfile="$prefix/prism.log"
 bin="$prefix/node_modules/.bin/prism"
 version="$(sed -n 's/.*"@stoplight\/prism-cli": *"\([^"]*\)".*/\1/p' "$root/.ci/prism/package.json" | head -n1)"
+
+# One line per server: name, contract, variable for its URL, variable for its port, and the
+# request that must answer 200 once it is up.
+servers="verifications spec/logto-verifications.openapi.json PRISM_URL PRISM_PORT POST /api/verifications/web-authn/registration
+account spec/logto-account.openapi.json PRISM_ACCOUNT_URL PRISM_ACCOUNT_PORT GET /api/my-account"
 
 say() { echo "prism.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -62,53 +65,80 @@ install() {
   [ "$("$bin" --version)" = "$version" ] || die "installed Prism is $("$bin" --version), expected $version"
 }
 
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+# N distinct free ports, one per line (held open together, so no two are the same).
+free_ports() {
+  node -e '
+    const net = require("net");
+    const held = Array.from({length: Number(process.argv[1])}, () => net.createServer());
+    Promise.all(held.map(s => new Promise(ok => s.listen(0, "127.0.0.1", ok)))).then(() => {
+      console.log(held.map(s => s.address().port).join("\n"));
+      held.forEach(s => s.close());
+    });' "$1"
 }
 
-running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+running() { [ -f "$prefix/$1.pid" ] && kill -0 "$(cat "$prefix/$1.pid")" 2>/dev/null; }
+
+answers() {
+  node -e '
+    fetch(process.argv[1], {method: process.argv[2], headers: {Authorization: "Bearer probe"}})
+      .then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$1" "$2" </dev/null 2>/dev/null
+}
 
 start() {
   install
-  if running; then
-    die "Prism is already running (pid $(cat "$pidfile")); run: bash .ci/prism.sh stop"
-  fi
-  local port="${PRISM_PORT:-$(free_port)}"
-  local url="http://127.0.0.1:$port"
-  say "starting Prism $version on $url"
-  # setsid: Prism gets its own process group, so stop can end it and its children together.
-  $(command -v setsid || true) "$bin" mock -h 127.0.0.1 -p "$port" "$spec" >"$logfile" 2>&1 </dev/null &
-  echo $! >"$pidfile"
-  local deadline=$((SECONDS + 60))
-  until node -e '
-      fetch(process.argv[1] + "/api/verifications/web-authn/registration",
-            {method: "POST", headers: {Authorization: "Bearer probe"}})
-        .then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$url" 2>/dev/null; do
-    if ! running; then
-      tail -n 30 "$logfile" >&2 || true
-      die "Prism exited before it answered"
+  local name spec variable port_variable method path free url
+  while read -r name _ _ _ _ _; do
+    if running "$name"; then
+      die "Prism ($name) is already running (pid $(cat "$prefix/$name.pid")); run: bash .ci/prism.sh stop"
     fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      tail -n 30 "$logfile" >&2 || true
-      stop
-      die "Prism did not answer on $url within 60 s"
-    fi
-    sleep 0.5
-  done
-  say "Prism answers on $url (pid $(cat "$pidfile"), log .prism/prism.log)"
-  echo "export PRISM_URL=$url"
-  echo "export PRISM_PID=$(cat "$pidfile")"
+  done <<<"$servers"
+  free="$(free_ports 2)"
+  while read -r name spec variable port_variable method path; do
+    port="${!port_variable:-$(printf '%s\n' "$free" | head -n1)}"
+    free="$(printf '%s\n' "$free" | tail -n +2)"
+    url="http://127.0.0.1:$port"
+    say "starting Prism $version for $spec on $url"
+    # setsid: Prism gets its own process group, so stop can end it and its children together.
+    $(command -v setsid || true) "$bin" mock -h 127.0.0.1 -p "$port" "$root/$spec" \
+      >"$prefix/$name.log" 2>&1 </dev/null &
+    echo $! >"$prefix/$name.pid"
+    echo "$url" >"$prefix/$name.url"
+  done <<<"$servers"
+
+  # Both start at once; wait until each answers.
+  local deadline=$((SECONDS + 90))
+  while read -r name spec variable port_variable method path; do
+    url="$(cat "$prefix/$name.url")"
+    until answers "$url$path" "$method"; do
+      if ! running "$name"; then
+        tail -n 30 "$prefix/$name.log" >&2 || true
+        stop
+        die "Prism ($name) exited before it answered"
+      fi
+      if [ "$SECONDS" -ge "$deadline" ]; then
+        tail -n 30 "$prefix/$name.log" >&2 || true
+        stop
+        die "Prism ($name) did not answer on $url within 90 s"
+      fi
+      sleep 0.5
+    done
+    say "Prism answers on $url for $spec (pid $(cat "$prefix/$name.pid"), log .prism/$name.log)"
+    echo "export $variable=$url"
+    echo "export ${variable%_URL}_PID=$(cat "$prefix/$name.pid")"
+  done <<<"$servers"
 }
 
 stop() {
-  if running; then
-    local pid
-    pid="$(cat "$pidfile")"
-    kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    say "stopped Prism (pid $pid)"
-  fi
-  rm -f "$pidfile"
+  local name pid
+  while read -r name _ _ _ _ _; do
+    if running "$name"; then
+      pid="$(cat "$prefix/$name.pid")"
+      kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      say "stopped Prism ($name, pid $pid)"
+    fi
+    rm -f "$prefix/$name.pid" "$prefix/$name.url"
+  done <<<"$servers"
 }
 
 case "${1:-}" in

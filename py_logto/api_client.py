@@ -91,7 +91,7 @@ def _user_agent() -> str:
     # urllib3.__version__, not importlib.metadata: reading package metadata scans
     # site-packages, which costs every new client a millisecond or more.
     urllib3_version = getattr(urllib3, "__version__", "unknown")  # not in urllib3's typed exports
-    return f"py-logto/{__version__} (Python {platform.python_version()}; urllib3 {urllib3_version})"
+    return f"logto-user-api/{__version__} (Python {platform.python_version()}; urllib3 {urllib3_version})"
 
 
 class ApiClient:

@@ -215,7 +215,7 @@ def _check_request(server: RecordingServer, case: Case) -> None:
     assert req.path == case.path
     assert req.header("Authorization") == f"Bearer {TOKEN}"
     assert req.header("Accept") == "application/json"
-    assert (req.header("User-Agent") or "").startswith(f"py-logto/{py_logto.__version__} ")
+    assert (req.header("User-Agent") or "").startswith(f"logto-user-api/{py_logto.__version__} ")
     if case.sent is None:
         assert req.body == b""
         assert req.header("Content-Type") is None

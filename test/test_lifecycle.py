@@ -163,7 +163,7 @@ def test_two_clients_share_no_state(faulty: FaultyServer) -> None:
     verify(api_second, "2")
     assert faulty.requests[0].headers["x-tenant"] == "first"
     assert "x-tenant" not in faulty.requests[1].headers
-    assert faulty.requests[1].headers["user-agent"].startswith("py-logto/")
+    assert faulty.requests[1].headers["user-agent"].startswith("logto-user-api/")
     assert faulty.opened == 2, "the clients shared a connection pool"
 
     first.close()
