@@ -868,11 +868,20 @@ def _logging_retry(retry: Retry, **changes: Any) -> Retry:
 
 def _retry_reason(response: Optional[urllib3.BaseHTTPResponse], error: Optional[Exception]) -> str:
     if error is not None:
-        return _describe(error)
+        if isinstance(error, (NewConnectionError, ConnectTimeoutError)):
+            return _describe(error)  # nothing the server sent: the text is the OS's
+        # Otherwise class names only: the text can quote what the server sent (a broken
+        # status line that echoes the token), and this line is logged before any masking.
+        names = [type(error).__name__]
+        cause = error.args[-1] if isinstance(error, (ProtocolError, ProxyError)) and error.args else None
+        if isinstance(cause, BaseException):
+            names.append(type(cause).__name__)
+        return ": ".join(names)
     if response is None:
         return "unknown reason"
     retry_after = response.headers.get("Retry-After")
-    return f"status {response.status}" + (f", Retry-After: {retry_after}" if retry_after else "")
+    shown = " ".join(str(retry_after).split())[:40] if retry_after else ""
+    return f"status {response.status}" + (f", Retry-After: {shown}" if shown else "")
 
 
 def _planned_wait(retry: Retry, response: Optional[urllib3.BaseHTTPResponse]) -> float:

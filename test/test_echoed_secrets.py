@@ -166,6 +166,20 @@ def test_a_status_line_that_echoes_the_token_is_masked(faulty: FaultyServer) -> 
     )
 
 
+def test_the_retry_log_never_quotes_a_status_line_that_echoes_the_token(
+    faulty: FaultyServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    faulty.queue(Fault(f"HTTP/1.1 2xx {TOKEN}\r\n\r\n".encode(), CLOSE))
+    api = api_for(faulty.url, debug=True)
+    with caplog.at_level(logging.DEBUG, logger="py_logto"), pytest.raises(py_logto.ApiConnectionError):
+        api.create_verification_by_password(password_request())
+    api.api_client.close()
+    api.api_client.configuration.debug = False
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("attempt 1 failed (ProtocolError: BadStatusLine)" in line for line in logged), logged
+    assert not any(TOKEN in line for line in logged)
+
+
 # -- one bounded line ---------------------------------------------------------------
 
 HOSTILE = [
