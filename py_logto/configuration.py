@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from urllib3 import Retry, Timeout
 
+from py_logto import _headers
 from py_logto._version import __version__
 from py_logto.exceptions import ApiTypeError, ApiValueError
 from py_logto.rest import (
@@ -536,6 +537,10 @@ class Configuration:
     def proxy_headers(self, value: Optional[Mapping[str, str]]) -> None:
         if value is not None and not isinstance(value, Mapping):
             raise ApiTypeError(f"Configuration.proxy_headers must be a mapping, not {type(value).__name__}")
+        source = "Configuration.proxy_headers"
+        for name, header_value in (value or {}).items():
+            _headers.check_name(name, source, allowed=frozenset({"proxy-authorization"}))
+            _headers.check_value(header_value, name, source)
         self._proxy_headers = dict(value) if value is not None else None
 
     @property

@@ -286,3 +286,12 @@ def test_a_source_may_be_allowed_one_engine_owned_name() -> None:
     assert _headers.check_name("Proxy-Authorization", "proxy_headers", proxy) == "Proxy-Authorization"
     with pytest.raises(py_logto.ApiValueError, match="Content-Length"):
         _headers.check_name("Content-Length", "proxy_headers", proxy)
+
+
+def test_proxy_headers_are_checked_when_set() -> None:
+    configuration = py_logto.Configuration()
+    configuration.proxy_headers = {"Proxy-Authorization": "Basic dXNlcjpwYXNz", "X-Proxy-Tenant": "a"}
+    for bad in ({"Content-Length": "5"}, {"X-Evil": "a\r\nHost: other"}, {"Bad Name": "x"}):
+        with pytest.raises(py_logto.ApiValueError, match="proxy_headers"):
+            configuration.proxy_headers = bad
+    assert configuration.proxy_headers == {"Proxy-Authorization": "Basic dXNlcjpwYXNz", "X-Proxy-Tenant": "a"}
