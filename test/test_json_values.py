@@ -133,3 +133,11 @@ def test_json_values_of_every_kind_are_sent_exactly(faulty: FaultyServer, api: p
     )
     sent = json.loads(faulty.requests[0].body)["connectorData"]
     assert sent == json.loads(json.dumps(data))
+
+
+def test_to_dict_and_to_json_refuse_a_value_changed_in_place_with_our_error() -> None:
+    request = VerifyVerificationBySocialRequest(verification_record_id="v", connector_data={"a": 1})
+    request.connector_data["a"] = float("nan")
+    for render in (request.to_dict, request.to_json):
+        with pytest.raises(py_logto.ApiValueError, match=r"connector_data .*NaN"):
+            render()

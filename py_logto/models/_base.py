@@ -241,11 +241,17 @@ class LogtoModel(ParsingMixin, BaseModel):
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON-ready dict sent on the wire: camelCase keys, unset optional fields left out."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        try:
+            return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        except ValueError as err:  # a free-form value changed in place since it was validated
+            raise _unsendable(self, err) from None
 
     def to_json(self) -> str:
         """The JSON text sent on the wire."""
-        return self.model_dump_json(by_alias=True, exclude_none=True)
+        try:
+            return self.model_dump_json(by_alias=True, exclude_none=True)
+        except ValueError as err:
+            raise _unsendable(self, err) from None
 
     def to_str(self) -> str:
         """A readable, multi-line rendering with secrets replaced by ``<redacted>``."""
