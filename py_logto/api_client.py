@@ -117,6 +117,8 @@ class ApiClient:
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration.get_default()
         self.rest_client = RESTClientObject(self.configuration)
+        #: The last configured token and its checked ``Authorization`` header.
+        self._bearer: Tuple[Optional[str], str] = (None, "")
         self.default_headers = _headers.DefaultHeaders()
         if header_name is not None:
             self.default_headers[header_name] = header_value or ""
@@ -564,19 +566,12 @@ class ApiClient:
             return None, None
         if body is None:
             raise ApiValueError(f"Missing the required parameter `{operation.body_param}`")
-        if isinstance(body, Mapping) and not self.configuration.client_side_validation:
-            return _unchecked_json(operation, body), None
-        if not isinstance(body, request_type):
-            if not isinstance(body, Mapping) and not (
-                issubclass(request_type, UnionModel) and isinstance(body, BaseModel)
-            ):
-                raise ApiTypeError(
-                    f"`{operation.body_param}` must be a {request_type.__name__} (or a dict), not {type(body).__name__}"
-                )
-            try:
-                body = request_type.model_validate(body)
-            except ValidationError as err:
-                raise _to_api_error(request_type, err) from None
+        # The operation's own model is the usual body: it skips the checks below, which
+        # are costly (Mapping is an abstract class) and change nothing for it.
+        if type(body) is not request_type:
+            if isinstance(body, Mapping) and not self.configuration.client_side_validation:
+                return _unchecked_json(operation, body), None
+            body = _validated_body(operation, request_type, body)
         # The serializer's bytes, as model_dump_json would make them but without the
         # round trip through str.
         try:
@@ -620,8 +615,15 @@ class ApiClient:
                 "access_token is not set: set Configuration.access_token to the user's access token "
                 "(or to a callable returning it), or pass _request_auth, before calling the API"
             )
-        source = "access_token" if request_auth is None else "_request_auth"
-        return _headers.check_value("Bearer " + token, "Authorization", source)
+        if request_auth is not None:
+            return _headers.check_value("Bearer " + token, "Authorization", "_request_auth")
+        # The configured token is usually the same str object call after call: its
+        # header is built and checked once.
+        last_token, header = self._bearer
+        if token is not last_token:
+            header = _headers.check_value("Bearer " + token, "Authorization", "access_token")
+            self._bearer = (token, header)
+        return header
 
     def _deserialize(self, operation: Operation[Any], response: RESTResponse, raw: bytes) -> Any:
         kind = operation.response
@@ -752,6 +754,21 @@ def _unchecked_json(operation: Operation[Any], body: Mapping[str, Any]) -> bytes
         return json.dumps(body, allow_nan=False, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise ApiValueError(f"`{operation.body_param}` cannot be sent as JSON: {type(err).__name__}") from None
+
+
+def _validated_body(operation: Operation[Any], request_type: Type[BaseModel], body: Any) -> BaseModel:
+    """``body`` as the operation's model: an instance (of a subclass) as it is, a dict (or,
+    for a one-of model, one of its members) validated into it."""
+    if isinstance(body, request_type):
+        return body
+    if not isinstance(body, Mapping) and not (issubclass(request_type, UnionModel) and isinstance(body, BaseModel)):
+        raise ApiTypeError(
+            f"`{operation.body_param}` must be a {request_type.__name__} (or a dict), not {type(body).__name__}"
+        )
+    try:
+        return request_type.model_validate(body)
+    except ValidationError as err:
+        raise _to_api_error(request_type, err) from None
 
 
 def _invalid_response(message: str, response: RESTResponse, raw: bytes) -> ApiResponseValidationError:
