@@ -470,7 +470,10 @@ class ApiClient:
         if payload is not None and operation.body == "json":
             headers["Content-Type"] = _content_type(content_type)
         extra = _headers.checked_extra(extra_headers, convert=self._header_text) if extra_headers else None
-        headers["Authorization"] = authorization = self._authorization(request_auth, extra)
+        last_token, authorization = self._bearer
+        if request_auth is not None or last_token is None or config._access_token is not last_token:
+            authorization = self._authorization(request_auth, extra)
+        headers["Authorization"] = authorization
         sent: _Sent = (authorization, model)
         if extra:
             _headers.merge(headers, extra)
@@ -502,7 +505,7 @@ class ApiClient:
                     err,
                 )
             raise
-        if preload_content:
+        if preload_content and response.data is None:
             response.read()
         if debug:
             request_id = response.headers.get(REQUEST_ID_HEADER)

@@ -44,7 +44,7 @@ import ssl
 import threading
 import time
 import weakref
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set, Tuple, Type, Union, cast
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set, Tuple, Type, Union
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import urllib3
@@ -278,7 +278,7 @@ class _FinalResponse(http.client.HTTPResponse):
     def __init__(self, sock: socket.socket, debuglevel: int = 0, method: Optional[str] = None, url: Any = None) -> None:
         call: Optional[_Call] = getattr(_current, "call", None)
         if call is not None and call.deadline is not None:
-            sock = cast(socket.socket, _DeadlineSocket(sock, call))
+            sock = _DeadlineSocket(sock, call)  # type: ignore[assignment]  # http.client only calls its makefile
         super().__init__(sock, debuglevel, method, url)
 
     def begin(self) -> None:
@@ -482,13 +482,8 @@ class RESTClientObject:
             ApiConnectionError: any other failure to get a response.
         """
         max_body = config.max_response_size if preload_content else None
-        seconds = config._deadline_for(timeout)
-        pool_timeout = _pool_timeout(timeout)
-        call = None
-        if seconds is not None:
-            call = _Call(seconds)
-            if pool_timeout is None or pool_timeout > seconds:
-                pool_timeout = seconds
+        seconds, pool_timeout = config._call_limits(timeout)
+        call = None if seconds is None else _Call(seconds)
         _current.call = call
         options: Dict[str, Any] = {
             "body": body,
@@ -536,7 +531,7 @@ class RESTClientObject:
             return self.pool_manager.urlopen(method, base_url + path, **options)
         # One pool per base URL, looked up once: cheaper than PoolManager's
         # per-call URL parsing and pool-key construction.
-        pool, prefix = self._pool_for(base_url)
+        pool, prefix = self._pools.get(base_url) or self._pool_for(base_url)
         return pool.urlopen(method, prefix + path, **options)
 
     def clear(self) -> None:
