@@ -1366,7 +1366,7 @@ def stale_files(rendered: Dict[Path, str]) -> List[Path]:
     """Generated files whose committed content differs, and model modules nothing generates."""
     stale = [path for path, text in rendered.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     models_dir = ROOT / "py_logto" / "models"
-    hand_written = {"_base.py", "_types.py", "_timestamps.py"}
+    hand_written = {"_base.py", "_nullable.py", "_types.py", "_timestamps.py"}
     for path in sorted(models_dir.glob("*.py")):
         if path not in rendered and path.name not in hand_written:
             stale.append(path)
