@@ -390,7 +390,6 @@ class Writer:
         self.registry = registry
         self.module_model = module_model
         self.imports = Imports()
-        self.imports.add("__future__", "annotations")
 
     def typing(self, *names: str) -> None:
         for name in names:
@@ -566,6 +565,8 @@ def _render_enum(model: Model) -> str:
 
 def _render_union(registry: Registry, model: Model) -> str:
     writer = Writer(registry, model.name)
+    # Its type-checking stubs name the Input alias, defined below the class.
+    writer.imports.add("__future__", "annotations")
     members = [registry.models_by_ref(m) for m in model.schema["oneOf"]]
     names = [m.name for m in members if m is not None]
     discriminator = model.schema.get("discriminator", {}).get("propertyName")
