@@ -47,6 +47,26 @@ def fresh_modules(code: str, *argv: str) -> List[str]:
     return [m for m in json.loads(out) if m.split(".")[0] in ("py_logto", "pydantic", "urllib3")]
 
 
+def test_import_py_logto_loads_only_the_package() -> None:
+    assert fresh_modules("import py_logto") == ["py_logto", "py_logto._version"]
+
+
+def test_one_operation_loads_its_own_models_only() -> None:
+    loaded = fresh_modules(
+        "import py_logto\n"
+        "from py_logto.api.verifications_api import _CREATE_VERIFICATION_BY_PASSWORD as op\n"
+        "op.request_type, op.response_type"
+    )
+    models = {m.rsplit(".", 1)[1] for m in loaded if m.startswith("py_logto.models.")}
+    assert models == {
+        "_base",
+        "_timestamps",
+        "create_verification_by_password_request",
+        "create_verification_by_password201_response",
+    }
+    assert "py_logto.testing" not in loaded
+
+
 def first_call(server: RecordingServer, code: str) -> List[str]:
     """The modules loaded by a fresh interpreter that runs ``code`` with ``api``, a
     ``MyAccountApi`` on ``server``, as its first use of py_logto."""
