@@ -6,6 +6,7 @@ import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import List
 
 import pytest
@@ -49,6 +50,19 @@ def fresh_modules(code: str, *argv: str) -> List[str]:
 
 def test_import_py_logto_loads_only_the_package() -> None:
     assert fresh_modules("import py_logto") == ["py_logto", "py_logto._version"]
+
+
+def test_import_py_logto_imports_neither_typing_nor_re() -> None:
+    """They are most of what an import costs (~9 ms); a client loads them when first used.
+    The interpreter starts without .pth files (an editable install's imports ``re``)."""
+    home = str(Path(py_logto.__file__).resolve().parent.parent)
+    probe = (
+        f"import site, sys; sys.path[1:1] = [{home!r}, *site.getsitepackages()]\n"
+        "import py_logto\n"
+        "print(sorted({'typing', 're', 'importlib'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_one_operation_loads_its_own_models_only() -> None:
