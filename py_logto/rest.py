@@ -806,7 +806,7 @@ def _deadline_in(err: BaseException) -> Optional[_DeadlineExceeded]:
 
 
 # urllib3 starts many messages with the repr of a connection or pool object.
-_OBJECT_PREFIX = re.compile(r"^(<[^>]*>|\w*Pool\([^)]*\)): ")
+_OBJECT_PREFIX = r"^(<[^>]*>|\w*Pool\([^)]*\)): "  # compiled by re on the first error
 
 
 def _describe(err: Optional[BaseException]) -> str:
@@ -817,7 +817,7 @@ def _describe(err: Optional[BaseException]) -> str:
         err = err.args[-1]
         if isinstance(err, (ProtocolError, ProxyError, SSLError)):
             return _describe(err)
-    text = " ".join(_OBJECT_PREFIX.sub("", str(err)).split())
+    text = " ".join(re.sub(_OBJECT_PREFIX, "", str(err)).split())
     name = type(err).__name__
     if not text.startswith(name):
         text = f"{name}: {text}" if text else name
