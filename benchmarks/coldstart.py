@@ -37,7 +37,17 @@ from typing import Dict, List, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _harness import JSON_HEADERS, PASSWORD, TOKEN, USER_AGENT, VERIFY_PATH, CannedServer, print_table, probe_env
+from _harness import (
+    JSON_HEADERS,
+    PASSWORD,
+    PROFILE_PATH,
+    TOKEN,
+    USER_AGENT,
+    VERIFY_PATH,
+    CannedServer,
+    print_table,
+    probe_env,
+)
 
 DEFAULT_REPS = 15
 
@@ -70,6 +80,71 @@ response = manager.request(
 assert response.status == 201
 Reply.model_validate_json(response.data)
 """
+# The Account call's typed floor: the same GET parsed by plain pydantic models of the
+# same shape (the five models of the profile: 47 fields), as any pydantic-based
+# client would define them.
+_ACCOUNT_TYPED_FLOOR_CALL = f"""{_FLOOR_IMPORT}
+import sys
+from typing import Any, Dict, List, Optional, Union
+class Address(BaseModel):
+    formatted: Optional[str] = None
+    streetAddress: Optional[str] = None
+    locality: Optional[str] = None
+    region: Optional[str] = None
+    postalCode: Optional[str] = None
+    country: Optional[str] = None
+class Profile(BaseModel):
+    familyName: Optional[str] = None
+    givenName: Optional[str] = None
+    middleName: Optional[str] = None
+    nickname: Optional[str] = None
+    preferredUsername: Optional[str] = None
+    profile: Optional[str] = None
+    website: Optional[str] = None
+    gender: Optional[str] = None
+    birthdate: Optional[str] = None
+    zoneinfo: Optional[str] = None
+    locale: Optional[str] = None
+    address: Optional[Address] = None
+class Identity(BaseModel):
+    userId: str
+    details: Optional[Dict[str, Any]] = None
+class SsoIdentity(BaseModel):
+    tenantId: str
+    id: str
+    userId: str
+    issuer: str
+    identityId: str
+    detail: Dict[str, Any]
+    createdAt: Union[int, float]
+    updatedAt: Union[int, float]
+    ssoConnectorId: str
+class Reply(BaseModel):
+    id: Optional[str] = None
+    username: Optional[str] = None
+    primaryEmail: Optional[str] = None
+    primaryPhone: Optional[str] = None
+    name: Optional[str] = None
+    avatar: Optional[str] = None
+    customData: Optional[Dict[str, Any]] = None
+    identities: Optional[Dict[str, Identity]] = None
+    lastSignInAt: Optional[Union[int, float]] = None
+    createdAt: Optional[Union[int, float]] = None
+    updatedAt: Optional[Union[int, float]] = None
+    profile: Optional[Profile] = None
+    applicationId: Optional[str] = None
+    cimdClientId: Optional[str] = None
+    isSuspended: Optional[bool] = None
+    hasPassword: Optional[bool] = None
+    hasSecurityVerificationMethod: Optional[bool] = None
+    ssoIdentities: Optional[List[SsoIdentity]] = None
+manager = urllib3.PoolManager()
+response = manager.request(
+    "GET", sys.argv[1] + {PROFILE_PATH!r}, headers={{"Accept": "application/json", "Authorization": "Bearer " + {TOKEN!r}}}
+)
+assert response.status == 200
+Reply.model_validate_json(response.data)
+"""
 _SDK_IMPORT = "import py_logto"
 _SDK_CLIENT = f"""{_SDK_IMPORT}
 import sys
@@ -95,6 +170,7 @@ TYPED_FLOOR_LABEL = "typed floor: ... + two pydantic models"
 _SDK_IMPORT_LABEL = "import py_logto"
 _SDK_CALL_LABEL = "py_logto: import + configure + one call"
 _SDK_ACCOUNT_LABEL = "py_logto: ... an Account call instead"
+ACCOUNT_TYPED_FLOOR_LABEL = "Account typed floor: GET + its five models"
 
 #: (label, code); the first is the baseline subtracted from the others.
 VARIANTS = [
@@ -102,17 +178,23 @@ VARIANTS = [
     (_FLOOR_IMPORT_LABEL, _FLOOR_IMPORT),
     (_FLOOR_CALL_LABEL, _FLOOR_CALL),
     (TYPED_FLOOR_LABEL, _TYPED_FLOOR_CALL),
+    (ACCOUNT_TYPED_FLOOR_LABEL, _ACCOUNT_TYPED_FLOOR_CALL),
     (_SDK_IMPORT_LABEL, _SDK_IMPORT),
     (_SDK_CALL_LABEL, _SDK_CALL),
     (_SDK_ACCOUNT_LABEL, _SDK_ACCOUNT_CALL),
 ]
 #: What each variant is compared with, and the short name used in the table.
-_FLOORS = {
+FLOORS = {
     TYPED_FLOOR_LABEL: (_FLOOR_CALL_LABEL,),
+    ACCOUNT_TYPED_FLOOR_LABEL: (_FLOOR_CALL_LABEL,),
     _SDK_CALL_LABEL: (_FLOOR_CALL_LABEL, TYPED_FLOOR_LABEL),
-    _SDK_ACCOUNT_LABEL: (_FLOOR_CALL_LABEL, TYPED_FLOOR_LABEL),
+    _SDK_ACCOUNT_LABEL: (TYPED_FLOOR_LABEL, ACCOUNT_TYPED_FLOOR_LABEL),
 }
-_SHORT = {_FLOOR_CALL_LABEL: "floor", TYPED_FLOOR_LABEL: "typed floor"}
+_SHORT = {
+    _FLOOR_CALL_LABEL: "floor",
+    TYPED_FLOOR_LABEL: "typed floor",
+    ACCOUNT_TYPED_FLOOR_LABEL: "Account typed floor",
+}
 
 
 def interpreter(with_pth: bool = False) -> List[str]:
@@ -182,7 +264,7 @@ def run(url: str, reps: int, with_pth: bool = False) -> List[List[str]]:
     for label, _ in VARIANTS[1:]:
         wall, cpu = _median_difference(times[label], empty)
         versus = ""
-        for floor in _FLOORS.get(label, ()):
+        for floor in FLOORS.get(label, ()):
             floor_wall, floor_cpu = _median_difference(times[label], times[floor])
             versus += f"{'; ' if versus else ''}{floor_wall:+.1f} / {floor_cpu:+.1f} ({_SHORT[floor]})"
         rows.append([label, f"{wall:.1f}", f"{cpu:.1f}", versus])

@@ -74,17 +74,19 @@ def per_call(url: str, shapes: List[str], calls: int) -> List[List[str]]:
 
 def cold_start(url: str) -> List[List[str]]:
     """Rows of the cold-start table: millions of instructions above the empty interpreter,
-    and py_logto's above the typed floor."""
+    and py_logto's above the typed floors."""
     *start, prelude = coldstart.interpreter()
     for _, code in coldstart.VARIANTS:  # bytecode caches written, as in an installed copy
         subprocess.run([*start, prelude + code, url], check=True, env=probe_env(), stdout=subprocess.DEVNULL)
     counts = {label: _counted([*start, prelude + code, url]) for label, code in coldstart.VARIANTS}
     empty = counts[coldstart.VARIANTS[0][0]]
-    typed = counts[coldstart.TYPED_FLOOR_LABEL]
-    rows = [[f"{coldstart.VARIANTS[0][0]} (absolute)", f"{empty / 1e6:.1f}M", ""]]
+    rows = [[f"{coldstart.VARIANTS[0][0]} (absolute)", f"{empty / 1e6:.1f}M", "", ""]]
     for label, _ in coldstart.VARIANTS[1:]:
-        versus = f"{(counts[label] - typed) / 1e6:+.1f}M" if label.startswith("py_logto") else ""
-        rows.append([label, f"{(counts[label] - empty) / 1e6:.1f}M", versus])
+        above = [
+            f"{(counts[label] - counts[floor]) / 1e6:+.1f}M" if floor in coldstart.FLOORS.get(label, ()) else ""
+            for floor in (coldstart.TYPED_FLOOR_LABEL, coldstart.ACCOUNT_TYPED_FLOOR_LABEL)
+        ]
+        rows.append([label, f"{(counts[label] - empty) / 1e6:.1f}M", *above])
     return rows
 
 
@@ -124,7 +126,7 @@ def main(argv: List[str]) -> Optional[int]:
         if "cold-start" in sections:
             print_table(
                 "Cold start in instructions (valgrind; as from a regular install)",
-                ["variant", "above empty", "above typed floor"],
+                ["variant", "above empty", "above typed floor", "above Account typed floor"],
                 cold_start(server.url),
             )
     return None
