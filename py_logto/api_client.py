@@ -468,7 +468,7 @@ class ApiClient:
             if multipart_type is not None:
                 headers["Content-Type"] = multipart_type
         if payload is not None and operation.body == "json":
-            headers["Content-Type"] = _content_type(content_type)
+            headers["Content-Type"] = _JSON if content_type is None else _content_type(content_type)
         extra = _headers.checked_extra(extra_headers, convert=self._header_text) if extra_headers else None
         last_token, authorization = self._bearer
         if request_auth is not None or last_token is None or config._access_token is not last_token:
@@ -478,7 +478,7 @@ class ApiClient:
         if extra:
             _headers.merge(headers, extra)
             sent = (_headers.value_of(headers, "Authorization"), model)
-        timeout = config.timeout if request_timeout is None else _to_timeout(request_timeout, "_request_timeout")
+        timeout = config._timeout if request_timeout is None else _to_timeout(request_timeout, "_request_timeout")
 
         debug = _LOGGER.isEnabledFor(logging.DEBUG)
         started = time.perf_counter() if debug else 0.0
@@ -737,6 +737,10 @@ def _param_text(param: Param, value: Any, config: Configuration) -> str:
     return value
 
 
+#: Deletes the marks RFC 3986 leaves unreserved (``-._~``), for the check above.
+_UNRESERVED_MARKS = str.maketrans("", "", "-._~")
+
+
 def _path_segment(param: Param, value: str, safe: str) -> str:
     """``value`` as one path segment: a ``/``, ``?``, ``#``, ``%`` or a ``.``/``..`` in it can
     never change which route is called (``safe``, ``Configuration.safe_chars_for_path_param``,
@@ -745,6 +749,8 @@ def _path_segment(param: Param, value: str, safe: str) -> str:
         raise ApiValueError(f"`{param.name}` must not be empty (it is part of the path)")
     if value.strip(".") == "":
         return "%2E" * len(value)  # "." and ".." would be resolved as dot-segments
+    if value.isascii() and value.translate(_UNRESERVED_MARKS).isalnum():
+        return value  # letters, digits and -._~ (most ids): what quote() leaves as they are
     return quote(value, safe=safe)
 
 
