@@ -652,7 +652,8 @@ class ApiClient:
         try:
             if kind == "list":
                 return operation.list_adapter.validate_json(raw)
-            return response_type.model_validate_json(raw)
+            # What model_validate_json does, without its Python-level call.
+            return response_type.__pydantic_validator__.validate_json(raw)
         except ValidationError as err:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}"
