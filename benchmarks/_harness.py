@@ -1,9 +1,16 @@
-"""What the benchmarks share: the canned-response server and the table printer.
+"""What the benchmarks share: the three request shapes, the canned-response server and
+the table printer.
 
-The server is an HTTP/1.1 server run in its own process.
-It answers every request, instantly and over keep-alive connections, with the same
-``201`` and the body of a new verification record. It is a bare asyncio protocol
-(no HTTP library, no routing) so the server is never what a benchmark measures.
+The server is an HTTP/1.1 server run in its own process. It answers every request
+instantly, over keep-alive connections, with the canned answer of its request line:
+
+- ``POST /api/verifications/password`` (a JSON body): ``201`` and a new verification record;
+- ``GET /api/my-account``: ``200``, the user's profile and an ``ETag``;
+- ``DELETE /api/my-account/sessions/<SESSION_ID>``: ``204`` and no body;
+- anything else: ``404``, so a benchmark that sends the wrong request fails at once.
+
+It is a bare asyncio protocol (no HTTP library; the request line is one dictionary
+lookup) so the server is never what a benchmark measures.
 
 Run it directly (``python benchmarks/_harness.py``) to get ``PORT <n>`` on stdout;
 the benchmarks use :class:`CannedServer` to start and stop it.
@@ -18,16 +25,51 @@ import subprocess
 import sys
 from typing import Any, Callable, Dict, List, Optional
 
-PATH = "/api/verifications/password"
 TOKEN = "benchmark-access-token-0123456789abcdef"
 PASSWORD = "correct horse battery staple"
-BODY = b'{"verificationRecordId":"7w4mq9z3rkf2h1xg8c5dt","expiresAt":"2026-11-25T11:44:51.555Z"}'
-RESPONSE = (
-    b"HTTP/1.1 201 Created\r\n"
-    b"Content-Type: application/json; charset=utf-8\r\n"
-    b"Logto-Core-Request-Id: 0f8e7d6c-5b4a-4392-8170-benchmark000\r\n"
-    b"Content-Length: " + str(len(BODY)).encode() + b"\r\n"
-    b"\r\n" + BODY
+VERIFICATION_ID = "v3rif1cat10nrec0rd1d"
+SESSION_ID = "s3ss10n1d0123456789"
+
+VERIFY_PATH = "/api/verifications/password"
+PROFILE_PATH = "/api/my-account"
+SESSION_PATH = "/api/my-account/sessions/" + SESSION_ID
+
+#: The headers py_logto sends (``User-Agent`` aside) in each shape, in its order, so a
+#: floor that sends these puts the same bytes on the wire.
+USER_AGENT = "py-logto/1.0.0 (Python 3; urllib3 2)"
+JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+
+VERIFY_BODY = b'{"verificationRecordId":"7w4mq9z3rkf2h1xg8c5dt","expiresAt":"2026-11-25T11:44:51.555Z"}'
+PROFILE_BODY = (
+    b'{"id":"u8kq2x0v7m3n","username":"jane","primaryEmail":"jane@example.com","primaryPhone":null,'
+    b'"name":"Jane Doe","avatar":null,"customData":{"plan":"pro"},'
+    b'"identities":{"github":{"userId":"5830127","details":{"email":"jane@example.com"}}},'
+    b'"lastSignInAt":1764067491555,"createdAt":1732531491555,"updatedAt":1764067491555,'
+    b'"profile":{"givenName":"Jane","familyName":"Doe","locale":"en-GB"},"applicationId":null,'
+    b'"isSuspended":false,"hasPassword":true,"hasSecurityVerificationMethod":true}'
+)
+_REQUEST_ID = b"Logto-Core-Request-Id: 0f8e7d6c-5b4a-4392-8170-benchmark000"
+
+
+def _json_response(status: bytes, body: bytes, extra: bytes = b"") -> bytes:
+    head = [
+        b"HTTP/1.1 " + status,
+        b"Content-Type: application/json; charset=utf-8",
+        *([extra] if extra else []),
+        _REQUEST_ID,
+        b"Content-Length: " + str(len(body)).encode(),
+    ]
+    return b"\r\n".join(head) + b"\r\n\r\n" + body
+
+
+#: The canned answer of each request line (method and target).
+RESPONSES = {
+    b"POST " + VERIFY_PATH.encode(): _json_response(b"201 Created", VERIFY_BODY),
+    b"GET " + PROFILE_PATH.encode(): _json_response(b"200 OK", PROFILE_BODY, b'ETag: W/"1e2-kq2x0v7m3nJane"'),
+    b"DELETE " + SESSION_PATH.encode(): b"HTTP/1.1 204 No Content\r\n" + _REQUEST_ID + b"\r\n\r\n",
+}
+NOT_FOUND = _json_response(
+    b"404 Not Found", b'{"code":"request.general","message":"no canned answer for this request"}'
 )
 
 
@@ -43,7 +85,7 @@ class _Canned(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         buffer = self._buffer + data if self._buffer else data
-        answers = 0
+        answers: List[bytes] = []
         while True:
             end = buffer.find(b"\r\n\r\n")
             if end < 0:
@@ -56,11 +98,12 @@ class _Canned(asyncio.Protocol):
             total = end + 4 + length
             if len(buffer) < total:
                 break
+            request_line = buffer[: buffer.find(b" HTTP/1.1\r\n", 0, end + 2)]
+            answers.append(RESPONSES.get(request_line, NOT_FOUND))
             buffer = buffer[total:]
-            answers += 1
         self._buffer = buffer
         if answers and self._transport is not None:
-            self._transport.write(RESPONSE * answers)
+            self._transport.write(b"".join(answers))
 
 
 async def _serve() -> None:
@@ -118,6 +161,8 @@ class CannedServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def run_alone(doc: str, option: str, default: int, what: str, report: Callable[[str, int], None]) -> None:

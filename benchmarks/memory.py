@@ -1,5 +1,7 @@
 """Memory: the resident set size of a process holding one client after its first
-call, and after ``--calls`` calls; the difference should be noise.
+calls, and after ``--calls`` calls that rotate through the three request shapes
+(a Verifications POST, an Account GET, an Account DELETE); the difference should
+be noise.
 
     python benchmarks/memory.py [--calls 10000]
 """
@@ -14,13 +16,24 @@ from typing import List
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _harness import PASSWORD, PATH, TOKEN, print_table, probe_env, run_alone
+from _harness import (
+    PASSWORD,
+    PROFILE_PATH,
+    SESSION_ID,
+    SESSION_PATH,
+    TOKEN,
+    VERIFICATION_ID,
+    VERIFY_PATH,
+    print_table,
+    probe_env,
+    run_alone,
+)
 
 DEFAULT_CALLS = 10_000
 
-# Prints the peak and the current RSS (KiB) after the first call and after all of
-# them, as JSON. /proc/self/status is read first: ru_maxrss also counts the memory
-# of the process that started this one (Linux keeps it across exec).
+# Prints the peak and the current RSS (KiB) after one call of each shape and after
+# all of them, as JSON. /proc/self/status is read first: ru_maxrss also counts the
+# memory of the process that started this one (Linux keeps it across exec).
 _PROBE = """
 import json, resource, sys
 def sample():
@@ -32,29 +45,42 @@ def sample():
         return {"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "rss": None}
 url, calls = sys.argv[1], int(sys.argv[2])
 %s
-call()
-first = sample()
-for _ in range(calls - 1):
+for call in calls_by_shape:
     call()
+first = sample()
+for i in range(calls - len(calls_by_shape)):
+    calls_by_shape[i %% len(calls_by_shape)]()
 print(json.dumps({"first": first, "last": sample()}))
 """
 
 _SDK = f"""
 import py_logto
 configuration = py_logto.Configuration(host=url, access_token={TOKEN!r})
-api = py_logto.VerificationsApi(py_logto.ApiClient(configuration))
-def call():
-    api.create_verification_by_password(py_logto.CreateVerificationByPasswordRequest(password={PASSWORD!r}))
+client = py_logto.ApiClient(configuration)
+verifications, account = py_logto.VerificationsApi(client), py_logto.MyAccountApi(client)
+calls_by_shape = [
+    lambda: verifications.create_verification_by_password(
+        py_logto.CreateVerificationByPasswordRequest(password={PASSWORD!r})
+    ),
+    account.get_profile,
+    lambda: account.delete_session_by_id({SESSION_ID!r}, {VERIFICATION_ID!r}),
+]
 """
 
 _RAW = f"""
 import urllib3
-from pydantic import BaseModel
+from pydantic import BaseModel  # as the cold-start floor: urllib3 and pydantic loaded
 manager = urllib3.PoolManager()
-headers = {{"Content-Type": "application/json", "Authorization": "Bearer " + {TOKEN!r}}}
-def call():
-    response = manager.request("POST", url + {PATH!r}, body=json.dumps({{"password": {PASSWORD!r}}}).encode(), headers=headers)
+headers = {{"Accept": "application/json", "Authorization": "Bearer " + {TOKEN!r}}}
+def verify():
+    body = json.dumps({{"password": {PASSWORD!r}}}).encode()
+    response = manager.request("POST", url + {VERIFY_PATH!r}, body=body, headers={{**headers, "Content-Type": "application/json"}})
     json.loads(response.data)
+def profile():
+    json.loads(manager.request("GET", url + {PROFILE_PATH!r}, headers=headers).data)
+def delete():
+    manager.request("DELETE", url + {SESSION_PATH!r}, headers={{**headers, "logto-verification-id": {VERIFICATION_ID!r}}})
+calls_by_shape = [verify, profile, delete]
 """
 
 VARIANTS = [("urllib3 (floor)", _RAW), ("py_logto", _SDK)]
@@ -88,8 +114,8 @@ def run(url: str, calls: int) -> List[List[str]]:
 def report(url: str, calls: int) -> None:
     """Measure and print the memory table."""
     print_table(
-        "Memory (resident set size of one process per variant)",
-        ["variant", "measure", "after 1 call MiB", f"after {calls} calls MiB", "growth MiB"],
+        "Memory (resident set size of one process per variant; calls rotate: POST, GET, DELETE)",
+        ["variant", "measure", "after 3 calls MiB", f"after {calls} calls MiB", "growth MiB"],
         run(url, calls),
         left=2,
     )

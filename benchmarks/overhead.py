@@ -2,18 +2,24 @@
 
 Usage::
 
-    python benchmarks/overhead.py              # everything, well under 2 minutes
+    python benchmarks/overhead.py              # everything, about a minute and a half
     python benchmarks/overhead.py --quick      # a tiny run (checks the benchmark works)
-    python benchmarks/overhead.py --sections per-call --n 5000 --rounds 9 --threads 1,8
+    python benchmarks/overhead.py --sections per-call --shapes profile --n 3000 --rounds 9
 
-Per call: a canned-response server runs in its own process on 127.0.0.1; in this
-process, rounds of ``--n`` calls rotate between
-- ``urllib3``, the floor: one ``PoolManager.request`` with a JSON body, then
-  ``json.loads`` of the reply;
-- ``urllib3 pool``, a stricter reference: the same request made the way py_logto's
+Per call: a canned-response server runs in its own process on 127.0.0.1. Three
+request shapes are measured:
+- ``verify``: ``VerificationsApi.create_verification_by_password``, a POST with a JSON
+  body, answered ``201`` with a JSON body;
+- ``profile``: ``MyAccountApi.get_profile``, a GET answered ``200`` with the user's
+  profile (nested models) and an ``ETag``;
+- ``delete``: ``MyAccountApi.delete_session_by_id``, a DELETE with a path parameter and
+  the ``logto-verification-id`` header, answered ``204`` with no body.
+For each, in this process, rounds of ``--n`` calls rotate between
+- ``urllib3``, the floor: the same request (same headers, same body) through
+  ``PoolManager.request``, then ``json.loads`` of the reply;
+- ``urllib3 pool``, a stricter floor: the same request made the way py_logto's
   transport makes it (see :func:`pool_client`);
-- ``py_logto``: a ``CreateVerificationByPasswordRequest`` in, a
-  ``CreateVerificationByPassword201Response`` out, through ``VerificationsApi``.
+- ``py_logto``: the operation's method, typed models in and out.
 Client CPU is ``time.process_time`` of this process (all its threads) per call;
 wall is elapsed time per call; each is the median over ``--rounds`` rounds. A
 ratio is the median of the per-round ratios (the variants of one round run back
@@ -30,84 +36,176 @@ import statistics
 import sys
 import threading
 import time
-from typing import Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import coldstart
 import memory
-from _harness import PASSWORD, PATH, TOKEN, CannedServer, print_table
+from _harness import (
+    JSON_HEADERS,
+    PASSWORD,
+    PROFILE_PATH,
+    SESSION_ID,
+    SESSION_PATH,
+    TOKEN,
+    USER_AGENT,
+    VERIFICATION_ID,
+    VERIFY_PATH,
+    CannedServer,
+    print_table,
+)
 
 Call = Callable[[], object]
+Client = Tuple[Call, Callable[[], None]]
 
-# The headers py_logto sends, so both sides put the same bytes on the wire.
-_RAW_HEADERS = {
-    "User-Agent": "py-logto/1.0.0 (Python 3; urllib3 2)",
-    "Accept": "application/json",
-    "Content-Type": "application/json",
-    "Authorization": "Bearer " + TOKEN,
+#: The targets: py_logto's client CPU per call over the floor's, by thread count.
+TARGETS = {1: 0.90, 8: 1.05}
+
+
+class Shape(NamedTuple):
+    """One kind of request, sent the same way by every variant."""
+
+    name: str  # as in --shapes
+    method: str
+    path: str
+    #: The headers py_logto sends (after ``User-Agent``), in its order.
+    headers: Dict[str, str]
+    #: The floor's JSON body, encoded on each call as py_logto encodes its model's.
+    body: Optional[Dict[str, str]]
+    status: int
+    #: Whether the answer has a JSON body (``json.loads``-ed by the floors).
+    json_reply: bool
+    #: Given a py_logto ``ApiClient``, the call that makes this request.
+    sdk_call: Callable[[Any], Call]
+
+
+def _verify(client: Any) -> Call:
+    import py_logto
+    from py_logto.models.create_verification_by_password_request import CreateVerificationByPasswordRequest
+
+    api = py_logto.VerificationsApi(client)
+    return lambda: api.create_verification_by_password(CreateVerificationByPasswordRequest(password=PASSWORD))
+
+
+def _profile(client: Any) -> Call:
+    import py_logto
+
+    return py_logto.MyAccountApi(client).get_profile
+
+
+def _delete(client: Any) -> Call:
+    import py_logto
+
+    api = py_logto.MyAccountApi(client)
+    return lambda: api.delete_session_by_id(SESSION_ID, VERIFICATION_ID)
+
+
+_AUTHORIZATION = {"Authorization": "Bearer " + TOKEN}
+SHAPES = {
+    "verify": Shape(
+        "verify",
+        "POST",
+        VERIFY_PATH,
+        {**JSON_HEADERS, **_AUTHORIZATION},
+        {"password": PASSWORD},
+        201,
+        True,
+        _verify,
+    ),
+    "profile": Shape(
+        "profile",
+        "GET",
+        PROFILE_PATH,
+        {"Accept": "application/json", **_AUTHORIZATION},
+        None,
+        200,
+        True,
+        _profile,
+    ),
+    "delete": Shape(
+        "delete",
+        "DELETE",
+        SESSION_PATH,
+        {"Accept": "application/json", "logto-verification-id": VERIFICATION_ID, **_AUTHORIZATION},
+        None,
+        204,
+        False,
+        _delete,
+    ),
 }
 
 
-def raw_client(url: str, threads: int) -> Tuple[Call, Callable[[], None]]:
+def _reader(shape: Shape) -> Callable[[Any], object]:
+    """What a floor does with the response: check the status, parse the JSON body."""
+
+    def read(response: Any) -> object:
+        if response.status != shape.status:
+            raise RuntimeError(f"{shape.method} {shape.path}: unexpected status {response.status}")
+        if shape.json_reply:
+            return json.loads(response.data)
+        if response.data:
+            raise RuntimeError(f"{shape.method} {shape.path}: unexpected body")
+        return None
+
+    return read
+
+
+def _encoder(shape: Shape) -> Callable[[], Optional[bytes]]:
+    body = shape.body
+    if body is None:
+        return lambda: None
+    return lambda: json.dumps(body, separators=(",", ":")).encode()
+
+
+def raw_client(shape: Shape, url: str, threads: int) -> Client:
     """The floor: urllib3 as a careful user would call it directly."""
     import urllib3
 
     manager = urllib3.PoolManager(maxsize=max(threads, 1))
-    target = url + PATH
+    target = url + shape.path
+    headers = {"User-Agent": USER_AGENT, **shape.headers}
+    method, encode, read = shape.method, _encoder(shape), _reader(shape)
 
     def call() -> object:
-        response = manager.request(
-            "POST", target, body=json.dumps({"password": PASSWORD}).encode(), headers=_RAW_HEADERS
-        )
-        if response.status != 201:
-            raise RuntimeError(f"unexpected status {response.status}")
-        return json.loads(response.data)
+        return read(manager.request(method, target, body=encode(), headers=headers))
 
     return call, manager.clear
 
 
-def pool_client(url: str, threads: int) -> Tuple[Call, Callable[[], None]]:
-    """A stricter reference: the urllib3 call py_logto's transport makes (the host's
+def pool_client(shape: Shape, url: str, threads: int) -> Client:
+    """A stricter floor: the urllib3 call py_logto's transport makes (the host's
     connection pool called directly, blocking when all connections are busy, with
     py_logto's default timeout). ``py_logto / pool`` is then what py_logto's own
-    code adds: models, headers, token, error mapping."""
+    code adds: models, headers, token, deadline, error mapping."""
     import urllib3
 
     manager = urllib3.PoolManager(maxsize=max(threads, 10), block=True)
     pool = manager.connection_from_url(url)
     timeout = urllib3.Timeout(connect=10.0, read=60.0)
+    headers = {"User-Agent": USER_AGENT, **shape.headers}
+    method, path, encode, read = shape.method, shape.path, _encoder(shape), _reader(shape)
 
     def call() -> object:
         response = pool.urlopen(
-            "POST",
-            PATH,
-            body=json.dumps({"password": PASSWORD}).encode(),
-            headers=_RAW_HEADERS,
-            redirect=False,
-            timeout=timeout,
-            pool_timeout=10,
+            method, path, body=encode(), headers=headers, redirect=False, timeout=timeout, pool_timeout=10
         )
-        if response.status != 201:
-            raise RuntimeError(f"unexpected status {response.status}")
-        return json.loads(response.data)
+        return read(response)
 
     return call, manager.clear
 
 
-def sdk_client(url: str, threads: int) -> Tuple[Call, Callable[[], None]]:
-    """py_logto: a typed request model in, a typed response model out."""
+def sdk_client(shape: Shape, url: str, threads: int) -> Client:
+    """py_logto: typed models in, typed models out."""
     import py_logto
-    from py_logto.models.create_verification_by_password_request import CreateVerificationByPasswordRequest
 
     configuration = py_logto.Configuration(host=url, access_token=TOKEN, connection_pool_maxsize=max(threads, 10))
     client = py_logto.ApiClient(configuration)
-    api = py_logto.VerificationsApi(client)
+    client.user_agent = USER_AGENT  # the floors send the same bytes
+    return shape.sdk_call(client), client.close
 
-    def call() -> object:
-        return api.create_verification_by_password(CreateVerificationByPasswordRequest(password=PASSWORD))
 
-    return call, client.close
+VARIANTS = (("urllib3", raw_client), ("urllib3 pool", pool_client), ("py_logto", sdk_client))
 
 
 def timed_round(call: Call, n: int, threads: int) -> Tuple[float, float]:
@@ -159,57 +257,87 @@ def python_calls(call: Call, n: int = 200) -> float:
     return total / n
 
 
-def per_call(url: str, n: int, rounds: int, thread_counts: List[int]) -> List[List[str]]:
-    """Rows of the per-call table: for each thread count, the two urllib3 floors,
+class Measured(NamedTuple):
+    shape: str
+    threads: int
+    #: (CPU µs, wall µs) per call of each round, by variant.
+    rounds: Dict[str, List[Tuple[float, float]]]
+    #: Python calls per request, by variant (single-threaded runs only).
+    calls: Dict[str, float]
+
+    def ratios(self, floor: str, which: int = 0) -> List[float]:
+        """py_logto over ``floor``, round by round (``which``: 0 CPU, 1 wall)."""
+        return [mine[which] / theirs[which] for mine, theirs in zip(self.rounds["py_logto"], self.rounds[floor])]
+
+
+def measure(shape: Shape, url: str, n: int, rounds: int, threads: int) -> Measured:
+    """Every variant of ``shape``, ``rounds`` times ``n`` calls on ``threads`` threads."""
+    clients = {name: make(shape, url, threads) for name, make in VARIANTS}
+    results: Dict[str, List[Tuple[float, float]]] = {name: [] for name, _ in VARIANTS}
+    for name, _ in VARIANTS:  # warm up: connections open, models built, caches filled
+        timed_round(clients[name][0], max(n // 5, threads * 5), threads)
+    order = [name for name, _ in VARIANTS]
+    for round_no in range(rounds):
+        # Rotate the order so no variant always runs first (or after the same one).
+        shift = round_no % len(order)
+        for name in order[shift:] + order[:shift]:
+            results[name].append(timed_round(clients[name][0], n, threads))
+    counted = {name: python_calls(clients[name][0]) for name, _ in VARIANTS} if threads == 1 else {}
+    for _, close in clients.values():
+        close()
+    return Measured(shape.name, threads, results, counted)
+
+
+def per_call_rows(measured: Measured) -> List[List[str]]:
+    """Rows of the per-call table for one shape and thread count: the two floors,
     py_logto, and py_logto's ratio to each floor."""
     rows: List[List[str]] = []
-    variants = (("urllib3", raw_client), ("urllib3 pool", pool_client), ("py_logto", sdk_client))
-    for threads in thread_counts:
-        clients = {name: make(url, threads) for name, make in variants}
-        results: Dict[str, List[Tuple[float, float]]] = {name: [] for name, _ in variants}
-        for name, _ in variants:  # warm up: connections open, models built, caches filled
-            timed_round(clients[name][0], max(n // 5, threads * 5), threads)
-        for round_no in range(rounds):
-            # Rotate the order so no variant always runs first (or after the same one).
-            order = [name for name, _ in variants]
-            order = order[round_no % len(order) :] + order[: round_no % len(order)]
-            for name in order:
-                results[name].append(timed_round(clients[name][0], n, threads))
-        counted = {name: python_calls(clients[name][0]) for name, _ in variants} if threads == 1 else {}
-        for _, close in clients.values():
-            close()
-        medians = {
-            name: (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
-            for name, runs in results.items()
-        }
-        for name, runs in results.items():
-            cpus = [r[0] for r in runs]
-            rows.append(
-                [
-                    str(threads),
-                    name,
-                    f"{medians[name][0]:.1f}",
-                    f"{min(cpus):.1f}-{max(cpus):.1f}",
-                    f"{medians[name][1]:.1f}",
-                    f"{counted[name]:.0f}" if name in counted else "",
-                ]
-            )
-        # Ratios are taken round by round (the variants of a round ran back to back,
-        # under the same machine load), then the median of those is shown.
-        sdk = results["py_logto"]
-        for floor, label in (("urllib3", "py_logto / urllib3"), ("urllib3 pool", "py_logto / pool")):
-            cpu_ratios = [mine[0] / theirs[0] for mine, theirs in zip(sdk, results[floor])]
-            wall_ratios = [mine[1] / theirs[1] for mine, theirs in zip(sdk, results[floor])]
-            rows.append(
-                [
-                    str(threads),
-                    label,
-                    f"{statistics.median(cpu_ratios):.3f}x",
-                    f"{min(cpu_ratios):.2f}-{max(cpu_ratios):.2f}",
-                    f"{statistics.median(wall_ratios):.3f}x",
-                    f"{counted['py_logto'] / counted[floor]:.3f}x" if counted else "",
-                ]
-            )
+    where = [measured.shape, str(measured.threads)]
+    for name, runs in measured.rounds.items():
+        cpus = [r[0] for r in runs]
+        rows.append(
+            [
+                *where,
+                name,
+                f"{statistics.median(cpus):.1f}",
+                f"{min(cpus):.1f}-{max(cpus):.1f}",
+                f"{statistics.median(r[1] for r in runs):.1f}",
+                f"{measured.calls[name]:.0f}" if measured.calls else "",
+            ]
+        )
+    for floor, label in (("urllib3", "py_logto / urllib3"), ("urllib3 pool", "py_logto / pool")):
+        cpu = measured.ratios(floor)
+        counted = measured.calls
+        rows.append(
+            [
+                *where,
+                label,
+                f"{statistics.median(cpu):.3f}x",
+                f"{min(cpu):.2f}-{max(cpu):.2f}",
+                f"{statistics.median(measured.ratios(floor, 1)):.3f}x",
+                f"{counted['py_logto'] / counted[floor]:.3f}x" if counted else "",
+            ]
+        )
+    return rows
+
+
+def target_rows(all_measured: List[Measured]) -> List[List[str]]:
+    """One row per shape and thread count: the CPU ratios against the target."""
+    rows = []
+    for measured in all_measured:
+        ratio = statistics.median(measured.ratios("urllib3"))
+        target = TARGETS.get(measured.threads)
+        verdict = "" if target is None else ("met" if ratio <= target else "MISSED")
+        rows.append(
+            [
+                measured.shape,
+                str(measured.threads),
+                f"{ratio:.3f}x",
+                f"<= {target:.2f}x" if target is not None else "-",
+                verdict,
+                f"{statistics.median(measured.ratios('urllib3 pool')):.3f}x",
+            ]
+        )
     return rows
 
 
@@ -232,11 +360,31 @@ def machine() -> str:
     )
 
 
+def per_call(url: str, n: int, rounds: int, thread_counts: List[int], shapes: List[str]) -> None:
+    """Measure and print the per-call tables."""
+    all_measured = [measure(SHAPES[shape], url, n, rounds, threads) for shape in shapes for threads in thread_counts]
+    print_table(
+        f"Per call ({n} calls x {rounds} rounds, median; client process only)",
+        ["shape", "threads", "variant", "CPU us/call", "CPU range", "wall us/call", "Python calls/call"],
+        [row for measured in all_measured for row in per_call_rows(measured)],
+        left=3,
+    )
+    print_table(
+        "Per-call CPU against the targets (py_logto / urllib3; py_logto / pool for reference)",
+        ["shape", "threads", "py_logto / urllib3", "target", "", "py_logto / pool"],
+        target_rows(all_measured),
+        left=2,
+    )
+
+
 def main(argv: List[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=1500, help="calls per round and variant (default 1500)")
+    parser.add_argument("--n", type=int, default=1000, help="calls per round and variant (default 1000)")
     parser.add_argument("--rounds", type=int, default=6, help="rounds per variant (default 6; the median is shown)")
     parser.add_argument("--threads", default="1,8", help="thread counts to run, comma-separated (default 1,8)")
+    parser.add_argument(
+        "--shapes", default=",".join(SHAPES), help=f"request shapes, comma-separated (default {','.join(SHAPES)})"
+    )
     parser.add_argument(
         "--reps",
         type=int,
@@ -260,17 +408,15 @@ def main(argv: List[str]) -> None:
         args.n, args.rounds, args.reps, args.calls = 40, 1, 1, 200
     sections = {s.strip() for s in args.sections.split(",") if s.strip()}
     thread_counts = [int(t) for t in args.threads.split(",") if t.strip()]
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    unknown = [s for s in shapes if s not in SHAPES]
+    if unknown:
+        parser.error(f"unknown shape(s) {', '.join(unknown)}; choose from {', '.join(SHAPES)}")
 
     print(f"machine: {machine()}")
     with CannedServer() as server:
         if "per-call" in sections:
-            rows = per_call(server.url, args.n, args.rounds, thread_counts)
-            print_table(
-                f"Per call ({args.n} calls x {args.rounds} rounds, median; client process only)",
-                ["threads", "variant", "CPU us/call", "CPU range", "wall us/call", "Python calls/call"],
-                rows,
-                left=2,
-            )
+            per_call(server.url, args.n, args.rounds, thread_counts, shapes)
         if "cold-start" in sections:
             coldstart.report(server.url, args.reps)
         if "memory" in sections:

@@ -117,6 +117,8 @@ class ApiClient:
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration.get_default()
         self.rest_client = RESTClientObject(self.configuration)
+        #: The last configured token and its checked ``Authorization`` header.
+        self._bearer: Tuple[Optional[str], str] = (None, "")
         self.default_headers = _headers.DefaultHeaders()
         if header_name is not None:
             self.default_headers[header_name] = header_value or ""
@@ -466,14 +468,17 @@ class ApiClient:
             if multipart_type is not None:
                 headers["Content-Type"] = multipart_type
         if payload is not None and operation.body == "json":
-            headers["Content-Type"] = _content_type(content_type)
+            headers["Content-Type"] = _JSON if content_type is None else _content_type(content_type)
         extra = _headers.checked_extra(extra_headers, convert=self._header_text) if extra_headers else None
-        headers["Authorization"] = authorization = self._authorization(request_auth, extra)
+        last_token, authorization = self._bearer
+        if request_auth is not None or last_token is None or config._access_token is not last_token:
+            authorization = self._authorization(request_auth, extra)
+        headers["Authorization"] = authorization
         sent: _Sent = (authorization, model)
         if extra:
             _headers.merge(headers, extra)
             sent = (_headers.value_of(headers, "Authorization"), model)
-        timeout = config.timeout if request_timeout is None else _to_timeout(request_timeout, "_request_timeout")
+        timeout = config._timeout if request_timeout is None else _to_timeout(request_timeout, "_request_timeout")
 
         debug = _LOGGER.isEnabledFor(logging.DEBUG)
         started = time.perf_counter() if debug else 0.0
@@ -500,7 +505,7 @@ class ApiClient:
                     err,
                 )
             raise
-        if preload_content:
+        if preload_content and response.data is None:
             response.read()
         if debug:
             request_id = response.headers.get(REQUEST_ID_HEADER)
@@ -564,19 +569,12 @@ class ApiClient:
             return None, None
         if body is None:
             raise ApiValueError(f"Missing the required parameter `{operation.body_param}`")
-        if isinstance(body, Mapping) and not self.configuration.client_side_validation:
-            return _unchecked_json(operation, body), None
-        if not isinstance(body, request_type):
-            if not isinstance(body, Mapping) and not (
-                issubclass(request_type, UnionModel) and isinstance(body, BaseModel)
-            ):
-                raise ApiTypeError(
-                    f"`{operation.body_param}` must be a {request_type.__name__} (or a dict), not {type(body).__name__}"
-                )
-            try:
-                body = request_type.model_validate(body)
-            except ValidationError as err:
-                raise _to_api_error(request_type, err) from None
+        # The operation's own model is the usual body: it skips the checks below, which
+        # are costly (Mapping is an abstract class) and change nothing for it.
+        if type(body) is not request_type:
+            if isinstance(body, Mapping) and not self.configuration.client_side_validation:
+                return _unchecked_json(operation, body), None
+            body = _validated_body(operation, request_type, body)
         # The serializer's bytes, as model_dump_json would make them but without the
         # round trip through str.
         try:
@@ -620,8 +618,15 @@ class ApiClient:
                 "access_token is not set: set Configuration.access_token to the user's access token "
                 "(or to a callable returning it), or pass _request_auth, before calling the API"
             )
-        source = "access_token" if request_auth is None else "_request_auth"
-        return _headers.check_value("Bearer " + token, "Authorization", source)
+        if request_auth is not None:
+            return _headers.check_value("Bearer " + token, "Authorization", "_request_auth")
+        # The configured token is usually the same str object call after call: its
+        # header is built and checked once.
+        last_token, header = self._bearer
+        if token is not last_token:
+            header = _headers.check_value("Bearer " + token, "Authorization", "access_token")
+            self._bearer = (token, header)
+        return header
 
     def _deserialize(self, operation: Operation[Any], response: RESTResponse, raw: bytes) -> Any:
         kind = operation.response
@@ -647,7 +652,8 @@ class ApiClient:
         try:
             if kind == "list":
                 return operation.list_adapter.validate_json(raw)
-            return response_type.model_validate_json(raw)
+            # What model_validate_json does, without its Python-level call.
+            return response_type.__pydantic_validator__.validate_json(raw)
         except ValidationError as err:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}"
@@ -732,6 +738,10 @@ def _param_text(param: Param, value: Any, config: Configuration) -> str:
     return value
 
 
+#: Deletes the marks RFC 3986 leaves unreserved (``-._~``), for the check above.
+_UNRESERVED_MARKS = str.maketrans("", "", "-._~")
+
+
 def _path_segment(param: Param, value: str, safe: str) -> str:
     """``value`` as one path segment: a ``/``, ``?``, ``#``, ``%`` or a ``.``/``..`` in it can
     never change which route is called (``safe``, ``Configuration.safe_chars_for_path_param``,
@@ -740,6 +750,8 @@ def _path_segment(param: Param, value: str, safe: str) -> str:
         raise ApiValueError(f"`{param.name}` must not be empty (it is part of the path)")
     if value.strip(".") == "":
         return "%2E" * len(value)  # "." and ".." would be resolved as dot-segments
+    if value.isascii() and value.translate(_UNRESERVED_MARKS).isalnum():
+        return value  # letters, digits and -._~ (most ids): what quote() leaves as they are
     return quote(value, safe=safe)
 
 
@@ -752,6 +764,21 @@ def _unchecked_json(operation: Operation[Any], body: Mapping[str, Any]) -> bytes
         return json.dumps(body, allow_nan=False, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise ApiValueError(f"`{operation.body_param}` cannot be sent as JSON: {type(err).__name__}") from None
+
+
+def _validated_body(operation: Operation[Any], request_type: Type[BaseModel], body: Any) -> BaseModel:
+    """``body`` as the operation's model: an instance (of a subclass) as it is, a dict (or,
+    for a one-of model, one of its members) validated into it."""
+    if isinstance(body, request_type):
+        return body
+    if not isinstance(body, Mapping) and not (issubclass(request_type, UnionModel) and isinstance(body, BaseModel)):
+        raise ApiTypeError(
+            f"`{operation.body_param}` must be a {request_type.__name__} (or a dict), not {type(body).__name__}"
+        )
+    try:
+        return request_type.model_validate(body)
+    except ValidationError as err:
+        raise _to_api_error(request_type, err) from None
 
 
 def _invalid_response(message: str, response: RESTResponse, raw: bytes) -> ApiResponseValidationError:

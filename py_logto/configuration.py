@@ -34,6 +34,7 @@ from py_logto.rest import (
     MAX_SECONDS,
     _checked_seconds,
     _logging_retry,
+    _pool_timeout,
     _redact_url,
     _url_problem,
     is_socks_proxy_url,
@@ -648,6 +649,7 @@ class Configuration:
     def timeout(self, value: TimeoutSetting) -> None:
         self._timeout = _to_timeout(value, "Configuration.timeout")
         self._derived_deadline = _deadline_of(self._timeout)
+        self._limits: Optional[Tuple[Optional[float], Optional[float]]] = None
 
     @property
     def deadline(self) -> Optional[float]:
@@ -665,6 +667,7 @@ class Configuration:
                 )
             value = _checked_seconds(value, "Configuration.deadline")
         self._deadline: Optional[float] = value if self._deadline_set else None
+        self._limits = None
 
     def _deadline_for(self, timeout: Optional[Timeout]) -> Optional[float]:
         """The deadline of a call made with ``timeout``: the one set, or derived from ``timeout``."""
@@ -673,6 +676,20 @@ class Configuration:
         if timeout is self._timeout:
             return self._derived_deadline
         return _deadline_of(timeout)
+
+    def _call_limits(self, timeout: Optional[Timeout]) -> Tuple[Optional[float], Optional[float]]:
+        """``(deadline, pool timeout)`` of a call made with ``timeout``: its deadline, and how
+        long it may wait for a free pooled connection (its connect timeout, never past the
+        deadline), in seconds. Worked out once for the configured timeout."""
+        if timeout is self._timeout and self._limits is not None:
+            return self._limits
+        deadline = self._deadline_for(timeout)
+        pool_timeout = _pool_timeout(timeout)
+        if deadline is not None and (pool_timeout is None or pool_timeout > deadline):
+            pool_timeout = deadline
+        if timeout is self._timeout:
+            self._limits = (deadline, pool_timeout)
+        return deadline, pool_timeout
 
     @property
     def retries(self) -> RetriesSetting:

@@ -44,7 +44,7 @@ import ssl
 import threading
 import time
 import weakref
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set, Tuple, Type, Union, cast
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set, Tuple, Type, Union
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import urllib3
@@ -278,7 +278,7 @@ class _FinalResponse(http.client.HTTPResponse):
     def __init__(self, sock: socket.socket, debuglevel: int = 0, method: Optional[str] = None, url: Any = None) -> None:
         call: Optional[_Call] = getattr(_current, "call", None)
         if call is not None and call.deadline is not None:
-            sock = cast(socket.socket, _DeadlineSocket(sock, call))
+            sock = _DeadlineSocket(sock, call)  # type: ignore[assignment]  # http.client only calls its makefile
         super().__init__(sock, debuglevel, method, url)
 
     def begin(self) -> None:
@@ -303,20 +303,56 @@ def _bound_connect_timeout(conn: HTTPConnection) -> None:
             conn.timeout = left
 
 
+#: A request body up to this size goes out in the same ``send`` as the request's head.
+_ONE_SEND_LIMIT = 64 * 1024
+
+
 class _Connection(HTTPConnection):
+    """urllib3's connection, reading past interim responses (:class:`_FinalResponse`),
+    connecting within the call's deadline, and sending a request's head and its body
+    (bytes, up to ``_ONE_SEND_LIMIT``) in one ``send``: urllib3 sends them apart, which
+    costs a second system call and, on the wire, a second packet the server waits for."""
+
     response_class = _FinalResponse
+    #: While a request is being sent: ``b""``, then the head, kept until the body comes.
+    _head: Optional[bytes] = None
 
     def connect(self) -> None:
         _bound_connect_timeout(self)
         super().connect()
 
+    def request(  # type: ignore[override]  # urllib3's keyword-only options, passed on as they are
+        self, method: str, url: str, body: Any = None, headers: Optional[Mapping[str, str]] = None, **options: Any
+    ) -> None:
+        if not isinstance(body, bytes) or not 0 < len(body) <= _ONE_SEND_LIMIT:
+            super().request(method, url, body, headers, **options)
+            return
+        self._head = b""
+        try:
+            super().request(method, url, body, headers, **options)
+            unsent = self._head
+        finally:
+            self._head = None
+        if unsent:  # the body never followed the head
+            super().send(unsent)
 
-class _HTTPSConnection(HTTPSConnection):
-    response_class = _FinalResponse
+    def send(self, data: Any) -> None:
+        head = self._head
+        if head is None:
+            super().send(data)
+        elif not head:
+            self._head = data  # the head, from http.client: kept for the body
+        else:
+            self._head = None
+            if isinstance(data, bytes):
+                super().send(head + data)
+            else:
+                super().send(head)
+                super().send(data)
 
-    def connect(self) -> None:
-        _bound_connect_timeout(self)
-        super().connect()
+
+class _HTTPSConnection(_Connection, HTTPSConnection):
+    """The same over TLS."""
 
 
 #: Every pool made here, so that a forked child can close its copies of them.
@@ -446,13 +482,8 @@ class RESTClientObject:
             ApiConnectionError: any other failure to get a response.
         """
         max_body = config.max_response_size if preload_content else None
-        seconds = config._deadline_for(timeout)
-        pool_timeout = _pool_timeout(timeout)
-        call = None
-        if seconds is not None:
-            call = _Call(seconds)
-            if pool_timeout is None or pool_timeout > seconds:
-                pool_timeout = seconds
+        seconds, pool_timeout = config._call_limits(timeout)
+        call = None if seconds is None else _Call(seconds)
         _current.call = call
         options: Dict[str, Any] = {
             "body": body,
@@ -500,7 +531,7 @@ class RESTClientObject:
             return self.pool_manager.urlopen(method, base_url + path, **options)
         # One pool per base URL, looked up once: cheaper than PoolManager's
         # per-call URL parsing and pool-key construction.
-        pool, prefix = self._pool_for(base_url)
+        pool, prefix = self._pools.get(base_url) or self._pool_for(base_url)
         return pool.urlopen(method, prefix + path, **options)
 
     def clear(self) -> None:
@@ -775,7 +806,7 @@ def _deadline_in(err: BaseException) -> Optional[_DeadlineExceeded]:
 
 
 # urllib3 starts many messages with the repr of a connection or pool object.
-_OBJECT_PREFIX = re.compile(r"^(<[^>]*>|\w*Pool\([^)]*\)): ")
+_OBJECT_PREFIX = r"^(<[^>]*>|\w*Pool\([^)]*\)): "  # compiled by re on the first error
 
 
 def _describe(err: Optional[BaseException]) -> str:
@@ -786,7 +817,7 @@ def _describe(err: Optional[BaseException]) -> str:
         err = err.args[-1]
         if isinstance(err, (ProtocolError, ProxyError, SSLError)):
             return _describe(err)
-    text = " ".join(_OBJECT_PREFIX.sub("", str(err)).split())
+    text = " ".join(re.sub(_OBJECT_PREFIX, "", str(err)).split())
     name = type(err).__name__
     if not text.startswith(name):
         text = f"{name}: {text}" if text else name

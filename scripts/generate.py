@@ -8,7 +8,7 @@ one module per schema in ``py_logto/models/`` (request models with a ``TypedDict
 their wire form, response models, enums, one-of unions), ``py_logto/models/__init__.py``,
 the model section of ``py_logto/__init__.py``, and one module per API class in
 ``py_logto/api/`` (the operations as data, and one method per operation and variant,
-each a signature, a docstring and one call into the engine). The engine
+each a signature, a docstring and one call into the engine) with its ``__init__.py``. The engine
 (``api_client.py``, ``rest.py``) and the model base classes are written by hand.
 
 The names follow the OpenAPI Generator ``python`` client that users already have code
@@ -390,7 +390,6 @@ class Writer:
         self.registry = registry
         self.module_model = module_model
         self.imports = Imports()
-        self.imports.add("__future__", "annotations")
 
     def typing(self, *names: str) -> None:
         for name in names:
@@ -586,6 +585,8 @@ def _render_enum(model: Model) -> str:
 
 def _render_union(registry: Registry, model: Model) -> str:
     writer = Writer(registry, model.name)
+    # Its type-checking stubs name the Input alias, defined below the class.
+    writer.imports.add("__future__", "annotations")
     members = [registry.models_by_ref(m) for m in model.schema["oneOf"]]
     names = [m.name for m in members if m is not None]
     discriminator = model.schema.get("discriminator", {}).get("propertyName")
@@ -1257,10 +1258,31 @@ def exported_names(registry: Registry) -> List[Tuple[str, str]]:
 
 
 def render_models_init(registry: Registry) -> str:
-    names = exported_names(registry)
+    return render_lazy_package(
+        "py_logto.models",
+        "Request and response models, one per module (module names as in the generated client).",
+        exported_names(registry),
+        "# Each model's module (below this package) is imported when the model is first\n"
+        "# used: a program that calls one operation never builds the others' models.",
+    )
+
+
+def render_api_init() -> str:
+    return render_lazy_package(
+        "py_logto.api",
+        "API classes: one method per operation.",
+        [(api.class_name, api.module) for api in APIS],
+        "# Each API class's module is imported when the class is first used: a program\n"
+        "# that calls one API never loads the other.",
+    )
+
+
+def render_lazy_package(package: str, doc: str, names: List[Tuple[str, str]], why: str) -> str:
+    """An ``__init__.py`` exporting ``names`` (``(name, module)`` pairs), each imported from
+    its module below ``package`` on first use."""
     lines = [
         HEADER.format(source="spec/"),
-        '"""Request and response models, one per module (module names as in the generated client)."""',
+        f'"""{doc}"""',
         "",
         "import importlib",
         "from typing import TYPE_CHECKING, Any, List",
@@ -1272,22 +1294,16 @@ def render_models_init(registry: Registry) -> str:
         by_module.setdefault(module, []).append(name)
     for module in sorted(by_module):
         imported = sorted(by_module[module], key=_isort_key)
-        line = f"    from py_logto.models.{module} import {', '.join(imported)}"
+        line = f"    from {package}.{module} import {', '.join(imported)}"
         if len(line) > LINE:
-            lines.append(f"    from py_logto.models.{module} import (")
+            lines.append(f"    from {package}.{module} import (")
             lines += [f"        {n}," for n in imported]
             lines.append("    )")
         else:
             lines.append(line)
     lines += ["", "__all__ = ["]
     lines += [f"    {q(name)}," for name, _ in names]
-    lines += [
-        "]",
-        "",
-        "# Each model's module (below this package) is imported when the model is first",
-        "# used: a program that calls one operation never builds the others' models.",
-        "_MODULES = {",
-    ]
+    lines += ["]", "", *why.splitlines(), "_MODULES = {"]
     lines += [f"    {q(name)}: {q(module)}," for name, module in names]
     lines += [
         "}",
@@ -1359,6 +1375,7 @@ def render_all() -> Dict[Path, str]:
     out[models_dir / "__init__.py"] = render_models_init(registry)
     for api in APIS:
         out[ROOT / "py_logto" / "api" / f"{api.module}.py"] = ApiWriter(registry, api, all_ops[api.path]).render()
+    out[ROOT / "py_logto" / "api" / "__init__.py"] = render_api_init()
     package_init = ROOT / "py_logto" / "__init__.py"
     out[package_init] = patch_package_init(package_init.read_text(encoding="utf-8"), registry)
     return formatted(out)
@@ -1392,7 +1409,7 @@ def stale_files(rendered: Dict[Path, str]) -> List[Path]:
     """Generated files whose committed content differs, and model modules nothing generates."""
     stale = [path for path, text in rendered.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     models_dir = ROOT / "py_logto" / "models"
-    hand_written = {"_base.py", "_types.py", "_timestamps.py"}
+    hand_written = {"_base.py", "_nullable.py", "_types.py", "_timestamps.py"}
     for path in sorted(models_dir.glob("*.py")):
         if path not in rendered and path.name not in hand_written:
             stale.append(path)

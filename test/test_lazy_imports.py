@@ -6,23 +6,63 @@ import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import List
 
 import pytest
 
 import py_logto
 import py_logto.models
+from test._server import RecordingServer, Reply
+
+PROFILE = {
+    "id": "u1",
+    "username": "jane",
+    "primaryEmail": "jane@example.com",
+    "identities": {"github": {"userId": "5830127", "details": {"email": "jane@example.com"}}},
+    "profile": {"givenName": "Jane", "address": {"locality": "Leeds"}},
+    "createdAt": 1732531491555,
+    "hasSecurityVerificationMethod": True,
+}
+#: The py_logto modules any call loads: the package, the engine and the transport.
+ENGINE = {
+    "py_logto",
+    "py_logto._headers",
+    "py_logto._operation",
+    "py_logto._version",
+    "py_logto.api",
+    "py_logto.api_client",
+    "py_logto.api_response",
+    "py_logto.configuration",
+    "py_logto.exceptions",
+    "py_logto.models",
+    "py_logto.models._base",
+    "py_logto.rest",
+}
 
 
-def fresh_modules(code: str) -> List[str]:
+def fresh_modules(code: str, *argv: str) -> List[str]:
     """The py_logto / pydantic / urllib3 modules a fresh interpreter has loaded after ``code``."""
     probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True).stdout
     return [m for m in json.loads(out) if m.split(".")[0] in ("py_logto", "pydantic", "urllib3")]
 
 
 def test_import_py_logto_loads_only_the_package() -> None:
     assert fresh_modules("import py_logto") == ["py_logto", "py_logto._version"]
+
+
+def test_import_py_logto_imports_neither_typing_nor_re() -> None:
+    """They are most of what an import costs (~9 ms); a client loads them when first used.
+    The interpreter starts without .pth files (an editable install's imports ``re``)."""
+    home = str(Path(py_logto.__file__).resolve().parent.parent)
+    probe = (
+        f"import site, sys; sys.path[1:1] = [{home!r}, *site.getsitepackages()]\n"
+        "import py_logto\n"
+        "print(sorted({'typing', 're', 'importlib'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_one_operation_loads_its_own_models_only() -> None:
@@ -39,6 +79,52 @@ def test_one_operation_loads_its_own_models_only() -> None:
         "create_verification_by_password201_response",
     }
     assert "py_logto.testing" not in loaded
+
+
+def first_call(server: RecordingServer, code: str) -> List[str]:
+    """The modules loaded by a fresh interpreter that runs ``code`` with ``api``, a
+    ``MyAccountApi`` on ``server``, as its first use of py_logto."""
+    return fresh_modules(
+        "import sys, py_logto\n"
+        "client = py_logto.ApiClient(py_logto.Configuration(host=sys.argv[1], access_token='t'))\n"
+        "api = py_logto.MyAccountApi(client)\n" + code,
+        server.url,
+    )
+
+
+def test_a_first_account_call_loads_its_own_models_and_nothing_else(server: RecordingServer) -> None:
+    server.queue(Reply(200, PROFILE))
+    loaded = first_call(server, "assert api.get_profile().profile.address.locality == 'Leeds'")
+    # What only some models need: a model serializer (UpdateProfileRequest's explicit nulls).
+    assert "pydantic.functional_serializers" not in loaded
+    # Not loaded: the sandbox, multipart encoding, the error body's model (parsed only
+    # from an error), the Verifications API, and every other model.
+    assert {m for m in loaded if m.startswith("py_logto")} == ENGINE | {
+        "py_logto.api.my_account_api",
+        "py_logto.models._timestamps",
+        "py_logto.models.get_profile200_response",
+        "py_logto.models.user_identity",
+        "py_logto.models.user_profile",
+        "py_logto.models.user_profile_address",
+        "py_logto.models.user_sso_identity",
+    }
+
+
+def test_an_error_loads_the_error_body_model(server: RecordingServer) -> None:
+    server.queue(Reply(401, {"code": "auth.unauthorized", "message": "Unauthorized."}))
+    loaded = first_call(
+        server, "try:\n    api.get_profile()\nexcept py_logto.UnauthorizedException as err:\n    assert err.data"
+    )
+    assert "py_logto.models.request_error_body" in loaded
+    assert "py_logto.testing" not in loaded
+
+
+def test_only_an_upload_loads_multipart_encoding(server: RecordingServer) -> None:
+    server.queue(Reply(204), Reply(200, {"url": "https://example.com/avatar.png"}))
+    assert "py_logto._multipart" not in first_call(server, "api.delete_session_by_id('s1', 'v1')")
+    assert server.last.path == "/api/my-account/sessions/s1"
+    assert "py_logto._multipart" in first_call(server, "api.upload_account_avatar(('a.png', b'PNG', 'image/png'))")
+    assert server.last.path == "/api/my-account/user-assets/avatar"
 
 
 @pytest.mark.parametrize("package", [py_logto, py_logto.models], ids=["py_logto", "py_logto.models"])

@@ -24,22 +24,20 @@ from typing import (
     overload,
 )
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
-    ValidationError,
-    WrapSerializer,
-)
-from pydantic import model_serializer as _model_serializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
 from pydantic.alias_generators import to_camel
+from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Annotated, Self
 
 from py_logto.exceptions import ApiTypeError, ApiValueError, _flatten, render_path
 
+if TYPE_CHECKING:
+    from py_logto.models._nullable import NullableRequestModel as NullableRequestModel
+
 _M = TypeVar("_M", bound="LogtoModel")
+
+#: The modules of the abstract bases, whose validators are never built.
+_ABSTRACT_HOMES = frozenset({__name__, "py_logto.models._nullable"})
 
 _REDACTED = "<redacted>"
 
@@ -208,7 +206,7 @@ class LogtoModel(ParsingMixin, BaseModel):
         # this costs nothing up front.) Building on first use instead races in
         # pydantic < 2.13: threads that first use a model together can validate with
         # the parent class's validator while one of them is building it.
-        if cls.__module__ != __name__:
+        if cls.__module__ not in _ABSTRACT_HOMES:
             cls.model_rebuild(raise_errors=False)
 
     def __init__(self, /, *args: Any, **data: Any) -> None:
@@ -286,25 +284,6 @@ class ResponseModel(LogtoModel):
     def to_json(self) -> str:
         """The body as JSON text, with exactly the fields the server sent."""
         return self.model_dump_json(by_alias=True, exclude_unset=True)
-
-
-class NullableRequestModel(RequestModel):
-    """A request model with fields the contract lets be ``null`` (``_nullable_fields``).
-
-    Serialization leaves out fields that are unset or ``None``, as for every request model,
-    except a nullable field the caller set to ``None``: that one is sent as ``null`` (how a
-    user clears their name or avatar).
-    """
-
-    _nullable_fields: ClassVar[FrozenSet[str]] = frozenset()
-
-    @_model_serializer(mode="wrap")
-    def _with_explicit_nulls(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Dict[str, Any]:
-        data: Dict[str, Any] = handler(self)
-        for name in self._nullable_fields:
-            if name in self.__pydantic_fields_set__ and getattr(self, name) is None:
-                data[(type(self).model_fields[name].alias or name) if info.by_alias else name] = None
-        return data
 
 
 class LogtoEnum(str, enum.Enum):
@@ -511,7 +490,7 @@ def _check_json(value: Dict[str, Any]) -> Dict[str, Any]:
     return value
 
 
-def _serialize_json(value: Dict[str, Any], handler: SerializerFunctionWrapHandler) -> Any:
+def _serialize_json(value: Dict[str, Any], handler: core_schema.SerializerFunctionWrapHandler) -> Any:
     # Checked again when sent: the dict may have been changed in place since it was
     # validated, and pydantic would send NaN as null.
     _check_json(value)
@@ -522,11 +501,20 @@ def _serialize_json(value: Dict[str, Any], handler: SerializerFunctionWrapHandle
 #: ``Dict[str, Any]`` whose values must be sendable as JSON, checked when set and
 #: again when sent. NaN, infinities, other objects and circular structures raise
 #: :class:`~py_logto.exceptions.ApiValueError` naming the field.
-JsonObject = Annotated[
-    Dict[str, Any],
-    AfterValidator(_check_json),
-    WrapSerializer(_serialize_json, when_used="json"),
-]
+class _SerializedChecked:
+    """Serializes the value through :func:`_serialize_json` when serializing to JSON: what
+    pydantic's ``WrapSerializer(_serialize_json, when_used="json")`` does, without importing
+    ``pydantic.functional_serializers`` (about 2 ms at start-up, for every program)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        cast(Dict[str, Any], schema)["serialization"] = core_schema.wrap_serializer_function_ser_schema(
+            _serialize_json, info_arg=False, return_schema=core_schema.any_schema(), when_used="json"
+        )
+        return schema
+
+
+JsonObject = Annotated[Dict[str, Any], AfterValidator(_check_json), _SerializedChecked()]
 
 
 def _unsendable(model: BaseModel, err: Exception) -> ApiValueError:
@@ -551,3 +539,14 @@ def _field_values(model: BaseModel, prefix: str) -> Iterator[Tuple[str, Any]]:
             yield from _field_values(value, f"{label}.")
         else:
             yield label, value
+
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        # NullableRequestModel lives in its own module, loaded on first use (see there).
+        if name == "NullableRequestModel":
+            from py_logto.models._nullable import NullableRequestModel
+
+            return NullableRequestModel
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
