@@ -210,7 +210,9 @@ class ApiTimeoutError(ApiConnectionError):
 #: Characters that must not reach a log line: C0/C1 controls (CR, LF, NUL, ESC, NEL...),
 #: Unicode line and paragraph separators, bidirectional and zero-width format
 #: characters, a byte order mark, and lone surrogates (which no log file can encode).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+#: (A pattern string: ``re`` compiles and caches it when the first error is shown, not at
+#: start-up, where compiling it would cost about a millisecond.)
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
 
 #: The most characters of each server-sent part shown in ``str(e)``.
 _REASON_LIMIT = 100
@@ -233,7 +235,9 @@ def _no_mask(text: str) -> str:
 
 def _flatten(text: str) -> str:
     """``text`` on one line: unprintable characters and runs of whitespace become one space."""
-    return " ".join(_UNPRINTABLE.sub(" ", text).split())
+    if text.isprintable() and text.isascii():
+        return " ".join(text.split())
+    return " ".join(re.sub(_UNPRINTABLE, " ", text).split())
 
 
 def _shown(text: str, limit: int, mask: _Mask) -> str:
