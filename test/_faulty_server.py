@@ -5,7 +5,7 @@ ending: keep the connection, close it, reset it or hang), else by the one ``choo
 picks for it, else by a well-formed JSON reply that echoes the request's ``verificationId`` (so a
 test can match every response to its own request). The server records what it
 saw: the requests, the connections opened, and the connections the *client*
-closed (``recv`` returned ``b""``).
+closed (``recv`` returned ``b""``, or the client's reset when it closed with our data unread).
 
 Give it an ``ssl.SSLContext`` to serve HTTPS (failed handshakes are counted), or
 ``listening=False`` to bind its port but refuse connections until :meth:`listen`.
@@ -221,6 +221,12 @@ class FaultyServer:
                 elif fault.then == RESET:
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 return
+        except ConnectionError:
+            # The client closed the connection with data of ours still unread (or while we
+            # wrote): its kernel answers with a reset instead of a clean end. Still its close.
+            with self._lock:
+                self._stats.closed_by_client += 1
+            return
         except (OSError, ValueError):
             return  # the client went away mid-exchange (e.g. it stopped reading a huge body)
         finally:
