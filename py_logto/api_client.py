@@ -14,7 +14,6 @@ import time
 from typing import TYPE_CHECKING, Any, BinaryIO, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union, cast
 from urllib.parse import quote, urlencode
 
-import urllib3
 from pydantic import BaseModel, ValidationError
 from typing_extensions import Self, TypedDict
 
@@ -37,7 +36,7 @@ from py_logto.exceptions import (
     _shown,
 )
 from py_logto.models._base import UnionModel, _to_api_error, _unsendable
-from py_logto.rest import RESTClientObject, RESTResponse, RESTResponseType
+from py_logto.rest import URLLIB3_VERSION, RESTClientObject, RESTResponse, RESTResponseType, Timeout
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -50,7 +49,7 @@ R = TypeVar("R")
 
 #: What ``_request_timeout`` accepts: seconds, a ``(connect, read)`` tuple, a
 #: ``urllib3.Timeout``, or ``None`` for the configured timeout.
-RequestTimeout = Union[None, int, float, Tuple[Optional[float], Optional[float]], urllib3.Timeout]
+RequestTimeout = Union[None, int, float, Tuple[Optional[float], Optional[float]], Timeout]
 
 #: What a file parameter accepts: the bytes, a path, a binary file object, or a
 #: ``(filename, bytes)`` or ``(filename, bytes, content_type)`` tuple.
@@ -88,10 +87,9 @@ class RequestOptions(TypedDict, total=False):
 
 
 def _user_agent() -> str:
-    # urllib3.__version__, not importlib.metadata: reading package metadata scans
-    # site-packages, which costs every new client a millisecond or more.
-    urllib3_version = getattr(urllib3, "__version__", "unknown")  # not in urllib3's typed exports
-    return f"logto-user-api/{__version__} (Python {platform.python_version()}; urllib3 {urllib3_version})"
+    # The version urllib3 declares, not importlib.metadata: reading package metadata
+    # scans site-packages, which costs every new client a millisecond or more.
+    return f"logto-user-api/{__version__} (Python {platform.python_version()}; urllib3 {URLLIB3_VERSION})"
 
 
 class ApiClient:

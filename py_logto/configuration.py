@@ -25,13 +25,13 @@ import weakref
 from typing import Any, Callable, ClassVar, Dict, List, Mapping, NoReturn, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
-from urllib3 import Retry, Timeout
-
 from py_logto import _headers
 from py_logto._version import __version__
 from py_logto.exceptions import ApiTypeError, ApiValueError
 from py_logto.rest import (
     MAX_SECONDS,
+    Retry,
+    Timeout,
     _checked_seconds,
     _logging_retry,
     _pool_timeout,

@@ -48,7 +48,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Set, Tuple
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import urllib3
-from urllib3 import Retry, Timeout
+from urllib3 import Retry as Retry
+from urllib3 import Timeout as Timeout
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
@@ -93,6 +94,9 @@ __all__ = [
     "is_socks_proxy_url",
     "should_bypass_proxies",
 ]
+
+#: The urllib3 version, for the ``User-Agent`` (``__version__`` is not in urllib3's typed exports).
+URLLIB3_VERSION: str = getattr(urllib3, "__version__", "unknown")
 
 #: What ``*_without_preload_content`` methods return: urllib3's response, body unread.
 RESTResponseType = urllib3.HTTPResponse
